@@ -1,0 +1,27 @@
+import express from 'express';
+import { isBridgeError } from '../../src/errors';
+import type { Logger } from '../../src/log';
+import type { SandboxBackend } from '../../src/backends/sandbox';
+
+/**
+ * The sandbox's control surface: `POST|GET /sandbox/<op>` plays the other people of the simulated
+ * account (a friend sends a message, a member joins, …). Mounted only with the sandbox backend.
+ * Answers the op's result as JSON, or `{error}` with HTTP 400 (bad input) / 404 (no such op).
+ */
+export function createSandboxControl(deps: { sandbox: SandboxBackend; logger: Logger }): express.Router {
+  const router = express.Router();
+  const run = (method: 'GET' | 'POST') => async (req: express.Request, res: express.Response) => {
+    const params = method === 'GET' ? { ...req.query } : { ...(req.query as object), ...(typeof req.body === 'object' ? req.body : {}) };
+    try {
+      const data = await deps.sandbox.control(String(req.params.op), method, params);
+      res.json(data);
+    } catch (e) {
+      const status = isBridgeError(e) ? (e.kind === 'unknown_action' ? 404 : 400) : 500;
+      if (status === 500) deps.logger.error('sandbox control failed', { op: req.params.op, err: (e as Error).stack });
+      res.status(status).json({ error: isBridgeError(e) ? e.message : 'internal error' });
+    }
+  };
+  router.get('/sandbox/:op', run('GET'));
+  router.post('/sandbox/:op', run('POST'));
+  return router;
+}

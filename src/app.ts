@@ -1,0 +1,139 @@
+/**
+ * Composition root: config → logger → schemas → backend → core → mirai model → faces.
+ * Tests build a bridge in-process with `startBridge({...ports 0...})`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createActionCore, type ActionCore } from './core/action-core';
+import type { Backend } from './core/types';
+import { resolveConfig, type BridgeConfig, type DeepPartial } from './config';
+import { createLogger, type Logger } from './log';
+import { createSchemas } from './schemas';
+import { createSandbox, loadWorldFile, type SandboxBackend } from './backends/sandbox';
+import { createUpstream } from './backends/upstream';
+import { createMirai } from './mirai';
+import type { MiraiModel } from './mirai/types';
+import { createOneBotHttp } from '../adapters/onebot-http';
+import { createOneBotWs } from '../adapters/onebot-ws';
+import { createSandboxControl } from '../adapters/sandbox-control';
+import { createMiraiHttp } from '../adapters/mirai-http';
+import { createMiraiWs } from '../adapters/mirai-ws';
+import { createMiraiReverseWs } from '../adapters/mirai-reverse-ws';
+import { createMiraiWebhook } from '../adapters/mirai-webhook';
+import type { OutboundFace, UpgradeHandler } from '../adapters/types';
+
+export interface Bridge {
+  readonly config: BridgeConfig;
+  readonly logger: Logger;
+  readonly backend: Backend;
+  /** Set when the backend is the sandbox. */
+  readonly sandbox?: SandboxBackend;
+  readonly core: ActionCore;
+  /** Absent when no mirai adapter is enabled (`mirai.adapters: []`). */
+  readonly mirai?: MiraiModel;
+  /** Bound ports (useful with port 0). */
+  readonly ports: { onebot?: number; mirai?: number };
+  stop(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  logger?: Logger;
+}
+
+function serve(app: express.Express, upgrades: UpgradeHandler[], host: string, port: number): Promise<http.Server> {
+  const server = http.createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    if (!upgrades.some((u) => u.handleUpgrade(req, socket, head))) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts: BridgeOptions = {}): Promise<Bridge> {
+  const config = resolveConfig(partial);
+  const logger = opts.logger ?? createLogger(config.logLevel === 'silent' ? 'error' : config.logLevel, config.logLevel === 'silent');
+  const schemas = createSchemas();
+  const sandbox =
+    config.backend === 'sandbox'
+      ? createSandbox({ logger, world: config.sandbox.world ? loadWorldFile(config.sandbox.world) : undefined })
+      : undefined;
+  const backend: Backend = sandbox ?? createUpstream({ config: config.upstream, logger });
+  const core = createActionCore({ backend, schemas, logger });
+  const adapters = new Set(config.mirai.adapters);
+  const mirai = adapters.size ? createMirai({ core, config: config.mirai, logger }) : undefined;
+  const servers: http.Server[] = [];
+  const upgradeFaces: UpgradeHandler[] = [];
+  const outbound: OutboundFace[] = [];
+  const ports: { onebot?: number; mirai?: number } = {};
+  const log = logger.child({ component: 'bridge' });
+
+  await core.start();
+  await mirai?.start();
+
+  if (config.onebot.enable) {
+    const app = express();
+    app.disable('x-powered-by');
+    if (sandbox) app.use(express.json({ limit: config.limits.bodyBytes }), createSandboxControl({ sandbox, logger }));
+    app.use(createOneBotHttp({ core, config, logger }));
+    const ws = createOneBotWs({ core, config, logger });
+    upgradeFaces.push(ws);
+    const host = config.onebot.host ?? config.host;
+    const server = await serve(app, [ws], host, config.onebot.port);
+    servers.push(server);
+    ports.onebot = (server.address() as AddressInfo).port;
+    log.info(`OneBot v11 HTTP+WS listening on http://${host}:${ports.onebot}`);
+  }
+
+  if (mirai && (adapters.has('http') || adapters.has('ws'))) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(createMiraiHttp({ mirai, config, logger }));
+    const ws = createMiraiWs({ mirai, config, logger });
+    upgradeFaces.push(ws);
+    const settings = config.mirai.adapterSettings.http;
+    const host = settings.host ?? config.host;
+    const server = await serve(app, adapters.has('ws') ? [ws] : [], host, settings.port);
+    servers.push(server);
+    ports.mirai = (server.address() as AddressInfo).port;
+    log.info(`mirai-api-http ${[...adapters].filter((a) => a === 'http' || a === 'ws').join('+')} listening on http://${host}:${ports.mirai}`);
+  }
+  if (mirai && adapters.has('reverse-ws')) outbound.push(createMiraiReverseWs({ mirai, config, logger }));
+  if (mirai && adapters.has('webhook')) outbound.push(createMiraiWebhook({ mirai, config, logger }));
+  for (const face of outbound) await face.start();
+
+  let stopped = false;
+  return {
+    config,
+    logger,
+    backend,
+    sandbox,
+    core,
+    mirai,
+    ports,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const face of outbound) await face.stop();
+      for (const face of upgradeFaces) await face.stop();
+      await Promise.all(servers.map(closeServer));
+      await mirai?.stop();
+      await core.stop();
+    },
+  };
+}

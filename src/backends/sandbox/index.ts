@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { BridgeError } from '../../errors';
+import type { Logger } from '../../log';
+import type { Backend, OneBotEvent, Params } from '../../core/types';
+import type { SandboxContext } from './context';
+import { SANDBOX_CONTROL, SANDBOX_HANDLERS } from './handlers';
+import { createWorld, now, type World, type WorldData } from './world';
+
+export interface SandboxBackend extends Backend {
+  readonly kind: 'sandbox';
+  readonly world: World;
+  readonly ctx: SandboxContext;
+  /** Run a control-surface operation (the composition root exposes these under /sandbox/). */
+  control(op: string, method: 'GET' | 'POST', params: Params): Promise<unknown>;
+  controlOps(): string[];
+}
+
+export function loadWorldFile(file: string): WorldData {
+  const text = fs.readFileSync(file, 'utf8');
+  return (file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)) as WorldData;
+}
+
+export function createSandbox(deps: { logger: Logger; world?: WorldData }): SandboxBackend {
+  const logger = deps.logger.child({ component: 'sandbox' });
+  const world = createWorld(deps.world);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const selfId = world.self.user_id;
+  let running = false;
+  const ctx: SandboxContext = {
+    world,
+    selfId,
+    logger,
+    emit(ev) {
+      if (!running) return;
+      events.emit('event', { time: now(), self_id: selfId, ...ev } as OneBotEvent);
+    },
+  };
+  return {
+    kind: 'sandbox',
+    world,
+    ctx,
+    events,
+    bots: () => [selfId],
+    supports: (action) => SANDBOX_HANDLERS.has(action),
+    async invoke(action, params, botId) {
+      if (botId !== undefined && botId !== selfId) throw new BridgeError('no_bot', `no bot ${botId}`);
+      const handler = SANDBOX_HANDLERS.get(action);
+      if (!handler) throw new BridgeError('unsupported', `${action} is not supported by the sandbox`, { not_supported: true });
+      const data = await handler(ctx, params);
+      return data === undefined ? null : data;
+    },
+    async control(op, method, params) {
+      const c = SANDBOX_CONTROL.get(op);
+      if (!c || c.method !== method) throw new BridgeError('unknown_action', `no sandbox control ${method} ${op}`);
+      const data = await c.run(ctx, params);
+      return data === undefined ? null : data;
+    },
+    controlOps: () => [...SANDBOX_CONTROL.keys()],
+    async start() {
+      running = true;
+      ctx.emit({ post_type: 'meta_event', meta_event_type: 'lifecycle', sub_type: 'enable' });
+    },
+    async stop() {
+      running = false;
+    },
+  };
+}

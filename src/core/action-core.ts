@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { BridgeError } from '../errors';
+import type { Logger } from '../log';
+import type { Schemas } from '../schemas';
+import { ACTIONS } from './actions';
+import type { ActionSpec, Backend, CallOptions, OneBotEvent, Params } from './types';
+
+export interface ActionCore {
+  /** Resolve a name or alias (after `_async`/`_rate_limited`/leading-dot stripping) to its spec. */
+  resolve(name: string): ActionSpec | undefined;
+  /** Validate and run an action; returns `data` or throws BridgeError. */
+  call(action: string, params?: Params, opts?: CallOptions): Promise<unknown>;
+  /** 'event' (OneBotEvent): one stream, fanned out by every face. */
+  readonly events: EventEmitter;
+  readonly backend: Backend;
+  bots(): number[];
+  /** Names of the actions that really run here (stubs and backend-unsupported ones excluded). */
+  supportedActions(): string[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Drop `null` values from plain objects at any depth: an explicit null means "absent" on both faces. */
+export function dropNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(dropNulls) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = dropNulls(v);
+  return out as T;
+}
+
+export function buildActionIndex(actions: ActionSpec[]): Map<string, ActionSpec> {
+  const index = new Map<string, ActionSpec>();
+  for (const spec of actions) {
+    for (const n of [spec.name, ...(spec.aliases ?? [])]) {
+      if (index.has(n)) throw new Error(`duplicate OneBot action name ${n}`);
+      index.set(n, spec);
+    }
+  }
+  return index;
+}
+
+export function createActionCore(deps: { backend: Backend; schemas: Schemas; logger: Logger }): ActionCore {
+  const { backend, schemas } = deps;
+  const log = deps.logger.child({ component: 'core' });
+  const index = buildActionIndex(ACTIONS);
+  for (const spec of ACTIONS) {
+    const id = spec.schema ?? `onebot/${spec.name}`;
+    if (!spec.stub && !schemas.has(id)) throw new Error(`action ${spec.name} has no schema ${id}`);
+  }
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const forward = (ev: OneBotEvent) => events.emit('event', ev);
+
+  const resolve = (name: string) => index.get(name) ?? index.get(name.replace(/^\./, ''));
+
+  return {
+    resolve,
+    events,
+    backend,
+    bots: () => backend.bots(),
+    supportedActions: () => ACTIONS.filter((a) => !a.stub && backend.supports(a.name)).map((a) => a.name).sort(),
+    async call(action, params = {}, opts = {}) {
+      const spec = resolve(action);
+      if (!spec) throw new BridgeError('unknown_action', `unknown action ${action}`);
+      if (spec.stub) throw new BridgeError('unsupported', spec.stub, { not_supported: true, message: spec.stub });
+      if (!backend.supports(spec.name)) {
+        const why = `${spec.name} is not supported by this backend`;
+        throw new BridgeError('unsupported', why, { not_supported: true, message: why });
+      }
+      let p: Params = dropNulls({ ...params });
+      if (spec.rename) for (const [from, to] of Object.entries(spec.rename)) if (from in p) { if (!(to in p)) p[to] = p[from]; delete p[from]; }
+      p = schemas.validate(spec.schema ?? `onebot/${spec.name}`, p);
+      log.debug('call', { action: spec.name });
+      return backend.invoke(spec.name, p, opts.selfId);
+    },
+    async start() {
+      backend.events.on('event', forward);
+      await backend.start();
+    },
+    async stop() {
+      backend.events.off('event', forward);
+      await backend.stop();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import type { ActionSpec } from '../types';
+
+export const GROUP_ACTIONS: ActionSpec[] = [];
