@@ -53,17 +53,21 @@ export function createActionCore(deps: { backend: Backend; schemas: Schemas; log
   const forward = (ev: OneBotEvent) => events.emit('event', ev);
 
   const resolve = (name: string) => index.get(name) ?? index.get(name.replace(/^\./, ''));
+  const supportedActions = () => ACTIONS.filter((a) => !a.stub && (a.name in LOCAL || backend.supports(a.name))).map((a) => a.name).sort();
+  // Actions answered by the core itself, whatever the backend: they describe the bridge.
+  const LOCAL: Record<string, () => unknown> = { get_supported_actions: supportedActions };
 
   return {
     resolve,
     events,
     backend,
     bots: () => backend.bots(),
-    supportedActions: () => ACTIONS.filter((a) => !a.stub && backend.supports(a.name)).map((a) => a.name).sort(),
+    supportedActions,
     async call(action, params = {}, opts = {}) {
       const spec = resolve(action);
       if (!spec) throw new BridgeError('unknown_action', `unknown action ${action}`);
       if (spec.stub) throw new BridgeError('unsupported', spec.stub, { not_supported: true, message: spec.stub });
+      if (spec.name in LOCAL) return LOCAL[spec.name]();
       if (!backend.supports(spec.name)) {
         const why = `${spec.name} is not supported by this backend`;
         throw new BridgeError('unsupported', why, { not_supported: true, message: why });
