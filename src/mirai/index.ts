@@ -7,6 +7,8 @@ import { createExecutor } from './dispatch';
 import { createContactDirectory } from './directory';
 import { createEventHub } from './event-hub';
 import { createMessageCache } from './message-cache';
+import { createMediaRegistry } from './media-registry';
+import { createRequestRegistry } from './request-registry';
 import { createSessionManager } from './session-manager';
 import type { MiraiModel } from './types';
 
@@ -19,12 +21,17 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
   const sessions = createSessionManager({ config, bots: () => core.bots(), logger });
   const cache = createMessageCache({ capacity: config.cacheSize });
   const directory = createContactDirectory({ core, logger });
+  const media = createMediaRegistry({ capacity: Math.max(1024, config.cacheSize) });
+  const requests = createRequestRegistry({ capacity: 4096 });
   const { byName, byRoute } = indexCommands(COMMANDS);
   const model: MiraiModel = {
     config,
     core,
     sessions,
     cache,
+    directory,
+    media,
+    requests,
     commands: COMMANDS,
     findCommand: (name, sub) => byName.get(sub ? `${name}:${sub}` : name) ?? byName.get(name),
     findRoute: (method, path) => byRoute.get(`${method.toUpperCase()} ${path}`),
@@ -44,6 +51,6 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
     },
   };
   const hub = createEventHub({ core, cache, sessions, directory, events, config, logger });
-  model.execute = createExecutor(model, directory);
+  model.execute = createExecutor(model);
   return model;
 }

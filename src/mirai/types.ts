@@ -121,6 +121,22 @@ export interface ContactDirectory {
   stop(): void;
 }
 
+/** Media ids (imageId/voiceId/videoId) seen in received messages or uploaded, mapped to a OneBot file source. */
+export interface MediaRegistry {
+  /** Remember `id` → `source` (an http(s) URL, `base64://…` or `file://…`, as a OneBot `file` value). */
+  remember(kind: 'image' | 'voice' | 'video', id: string, source: string): void;
+  resolve(kind: 'image' | 'voice' | 'video', id: string): string | undefined;
+  stats(): { size: number; capacity: number; evicted: number };
+}
+
+/** mirai request `eventId` (Long) ↔ OneBot request `flag` (string), per bot. */
+export interface PendingMiraiRequest { flag: string; kind: 'friend' | 'join' | 'invite'; fromId: number; groupId: number }
+export interface RequestRegistry {
+  /** The eventId for a flag (stable: the same flag gives the same id). */
+  idFor(botId: number, req: PendingMiraiRequest): number;
+  lookup(botId: number, eventId: number): PendingMiraiRequest | undefined;
+}
+
 export interface CommandContext {
   mirai: MiraiModel;
   core: ActionCore;
@@ -172,6 +188,9 @@ export interface MiraiModel {
   readonly core: ActionCore;
   readonly sessions: SessionManager;
   readonly cache: MessageCache;
+  readonly directory: ContactDirectory;
+  readonly media: MediaRegistry;
+  readonly requests: RequestRegistry;
   readonly commands: CommandSpec[];
   /** Find the command a transport names (WS name + subCommand, or HTTP method + path). */
   findCommand(name: string, subCommand?: string | null): CommandSpec | undefined;
