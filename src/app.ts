@@ -17,6 +17,7 @@ import type { MiraiModel } from './mirai/types';
 import { createOneBotHttp } from '../adapters/onebot-http';
 import { createOneBotWs } from '../adapters/onebot-ws';
 import { createSandboxControl } from '../adapters/sandbox-control';
+import { createBridgeStatus } from '../adapters/bridge-status';
 import { createMiraiHttp } from '../adapters/mirai-http';
 import { createMiraiWs } from '../adapters/mirai-ws';
 import { createMiraiReverseWs } from '../adapters/mirai-reverse-ws';
@@ -83,13 +84,23 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
   const ports: { onebot?: number; mirai?: number } = {};
   const log = logger.child({ component: 'bridge' });
 
+  const status = () => ({
+    backend: backend.kind,
+    bots: core.bots(),
+    upstream: 'capabilities' in backend ? (backend as { capabilities(): unknown }).capabilities() : undefined,
+    mirai: mirai && { sessions: mirai.sessions.stats(), cache: mirai.cache.stats(), media: mirai.media.stats() },
+  });
+
   await core.start();
   await mirai?.start();
 
   if (config.onebot.enable) {
     const app = express();
     app.disable('x-powered-by');
-    if (sandbox) app.use(express.json({ limit: config.limits.bodyBytes }), createSandboxControl({ sandbox, logger }));
+    // The JSON parser is scoped to /sandbox: the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
+    if (sandbox) app.use('/sandbox', express.json({ limit: config.limits.bodyBytes }));
+    if (sandbox) app.use(createSandboxControl({ sandbox, logger }));
+    app.use(createBridgeStatus({ accessToken: config.onebot.accessToken, status }));
     app.use(createOneBotHttp({ core, config, logger }));
     const ws = createOneBotWs({ core, config, logger });
     upgradeFaces.push(ws);

@@ -24,6 +24,10 @@ export interface UpstreamConfig {
   timeoutMs: number;
   fileTimeoutMs: number;
   reconnect: { minMs: number; maxMs: number };
+  /** Largest upstream frame / HTTP-POST body accepted (default 16 MiB). */
+  maxFrameBytes?: number;
+  /** Message ids remembered per upstream account for id translation (default 100000). */
+  idMapSize?: number;
 }
 
 export interface MiraiConfig {

@@ -19,8 +19,19 @@ function listJson(dir: string): string[] {
   });
 }
 
-/** A schema's id is its path under schemas/ without `.json` (e.g. `onebot/send_like`). */
+const compiledByDir = new Map<string, Schemas>();
+
+/**
+ * A schema's id is its path under schemas/ without `.json` (e.g. `onebot/send_like`).
+ * Compiled once per process and folder: every bridge built in the same process shares them.
+ */
 export function createSchemas(dir = path.join(projectRoot, 'schemas')): Schemas {
+  let schemas = compiledByDir.get(dir);
+  if (!schemas) compiledByDir.set(dir, (schemas = compileSchemas(dir)));
+  return schemas;
+}
+
+function compileSchemas(dir: string): Schemas {
   // Lenient on input, as both protocols are: numeric strings become numbers, a scalar becomes a
   // one-item array where an array is expected, declared defaults are filled in.
   const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false, allowUnionTypes: true });

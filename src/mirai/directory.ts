@@ -1,9 +1,210 @@
-/** Placeholder — owned by the translation work. */
+/**
+ * Contacts as mirai objects, cached per bot from the core so events and commands can read them
+ * synchronously. Friends and groups are warmed at start; member lists are fetched per group on
+ * demand (`ensure`) and bounded (least recently loaded group lists are dropped first).
+ */
 import type { ActionCore } from '../core/action-core';
 import type { Logger } from '../log';
-import type { ContactDirectory } from './types';
+import { oneBotFriendToMirai, oneBotGroupToMirai, oneBotMemberToMirai } from './translate/contacts';
+import { int, isRecord, str } from './translate/util';
+import type { ContactDirectory, MiraiFriend, MiraiGroup, MiraiMember } from './types';
 
+/** Member lists kept per bot; a large account's groups beyond this are refetched when needed. */
+const MAX_MEMBER_LISTS = 256;
+/** Parallel calls while warming a bot's groups (the bot's role in each). */
+const WARM_CONCURRENCY = 8;
 
-export function createContactDirectory(_deps: { core: ActionCore; logger: Logger }): ContactDirectory {
-  throw new Error('not implemented');
+interface BotContacts {
+  nickname: string;
+  nicknameLoaded: boolean;
+  friends: Map<number, MiraiFriend>;
+  friendsLoaded: boolean;
+  groups: Map<number, MiraiGroup>;
+  /** groupId → members; insertion order = load order (eviction). */
+  members: Map<number, Map<number, MiraiMember>>;
+}
+
+const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
+export function createContactDirectory(deps: { core: ActionCore; logger: Logger }): ContactDirectory & {
+  stats(): { bots: number; friends: number; groups: number; memberLists: number; evictedMemberLists: number };
+} {
+  const { core } = deps;
+  const log = deps.logger.child({ component: 'mirai-directory' });
+  const bots = new Map<number, BotContacts>();
+  /** In-flight fetches, so concurrent ensures share one call. */
+  const inflight = new Map<string, Promise<void>>();
+  let evictedMemberLists = 0;
+  let stopped = false;
+
+  const state = (botId: number): BotContacts => {
+    let s = bots.get(botId);
+    if (!s) {
+      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), members: new Map() };
+      bots.set(botId, s);
+    }
+    return s;
+  };
+  const call = (botId: number, action: string, params: Record<string, unknown> = {}) => core.call(action, params, { selfId: botId });
+
+  /** Run a fetch once per key at a time; failures are logged, never thrown. */
+  function once(key: string, what: string, run: () => Promise<void>, level: 'warn' | 'debug' = 'warn'): Promise<void> {
+    const running = inflight.get(key);
+    if (running) return running;
+    const p = run()
+      .catch((e: unknown) => {
+        log.log(level, `could not fetch ${what}`, { key, error: e instanceof Error ? e.message : String(e) });
+      })
+      .finally(() => inflight.delete(key));
+    inflight.set(key, p);
+    return p;
+  }
+
+  const loadLogin = (botId: number) =>
+    once(`${botId}:login`, 'login info', async () => {
+      const info = await call(botId, 'get_login_info');
+      if (isRecord(info)) Object.assign(state(botId), { nickname: str(info.nickname), nicknameLoaded: true });
+    });
+
+  const loadFriends = (botId: number) =>
+    once(`${botId}:friends`, 'friend list', async () => {
+      const list = records(await call(botId, 'get_friend_list'));
+      const s = state(botId);
+      s.friends = new Map(list.map((f) => { const m = oneBotFriendToMirai(f); return [m.id, m]; }));
+      s.friendsLoaded = true;
+    });
+
+  async function botRole(botId: number, groupId: number): Promise<string | undefined> {
+    const own = state(botId).members.get(groupId)?.get(botId);
+    if (own) return { OWNER: 'owner', ADMINISTRATOR: 'admin', MEMBER: 'member' }[own.permission];
+    try {
+      const info = await call(botId, 'get_group_member_info', { group_id: groupId, user_id: botId });
+      return isRecord(info) ? str(info.role) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function putGroup(botId: number, g: Record<string, unknown>): Promise<void> {
+    const id = int(g.group_id);
+    if (!id) return;
+    state(botId).groups.set(id, oneBotGroupToMirai(g, await botRole(botId, id)));
+  }
+
+  const loadGroups = (botId: number) =>
+    once(`${botId}:groups`, 'group list', async () => {
+      const list = records(await call(botId, 'get_group_list'));
+      const s = state(botId);
+      const keep = new Set(list.map((g) => int(g.group_id)));
+      for (const id of [...s.groups.keys()]) if (!keep.has(id)) s.groups.delete(id);
+      for (let i = 0; i < list.length; i += WARM_CONCURRENCY) {
+        await Promise.all(list.slice(i, i + WARM_CONCURRENCY).map((g) => putGroup(botId, g)));
+      }
+    });
+
+  const loadGroup = (botId: number, groupId: number) =>
+    once(`${botId}:group:${groupId}`, 'group info', async () => {
+      const g = await call(botId, 'get_group_info', { group_id: groupId });
+      if (isRecord(g)) await putGroup(botId, { ...g, group_id: int(g.group_id) || groupId });
+    });
+
+  const loadMembers = (botId: number, groupId: number) =>
+    once(`${botId}:members:${groupId}`, 'member list', async () => {
+      const list = records(await call(botId, 'get_group_member_list', { group_id: groupId }));
+      const s = state(botId);
+      const group = s.groups.get(groupId);
+      if (!group) return;
+      const now = Math.floor(Date.now() / 1000);
+      const members = new Map(list.map((m) => { const mm = oneBotMemberToMirai(m, group, now); return [mm.id, mm]; }));
+      s.members.delete(groupId);
+      s.members.set(groupId, members);
+      while (s.members.size > MAX_MEMBER_LISTS) {
+        s.members.delete(s.members.keys().next().value as number);
+        evictedMemberLists++;
+      }
+      // The bot's own role, as the member list says, is the group's permission.
+      const self = members.get(botId);
+      if (self && self.permission !== group.permission) s.groups.set(groupId, { ...group, permission: self.permission });
+    });
+
+  const loadMember = (botId: number, groupId: number, userId: number) =>
+    once(`${botId}:member:${groupId}:${userId}`, 'member info', async () => {
+      const m = await call(botId, 'get_group_member_info', { group_id: groupId, user_id: userId, no_cache: true });
+      const s = state(botId);
+      const group = s.groups.get(groupId);
+      const list = s.members.get(groupId);
+      if (!isRecord(m) || !group) return;
+      const mm = oneBotMemberToMirai(m, group);
+      if (list) list.set(userId, mm);
+      else s.members.set(groupId, new Map([[userId, mm]]));
+    }, 'debug'); // a member who just left is expected to be missing
+
+  return {
+    friend: (botId, id) => bots.get(botId)?.friends.get(id),
+    group: (botId, id) => bots.get(botId)?.groups.get(id),
+    member(botId, groupId, id) {
+      const s = bots.get(botId);
+      const m = s?.members.get(groupId)?.get(id);
+      if (!m) return undefined;
+      // Members keep a snapshot of their group: give the current one (name and bot permission change).
+      const group = s!.groups.get(groupId);
+      return group && group !== m.group ? { ...m, group } : m;
+    },
+    botNickname: (botId) => bots.get(botId)?.nickname ?? '',
+
+    async ensure(botId, q) {
+      if (stopped) return;
+      const s = state(botId);
+      if (!s.nicknameLoaded) await loadLogin(botId);
+      const { groupId, userId } = q;
+      if (groupId) {
+        if (!s.groups.has(groupId)) await loadGroup(botId, groupId);
+        if (!s.groups.has(groupId)) return;
+        if (userId !== undefined && !s.members.get(groupId)?.has(userId)) {
+          if (!s.members.has(groupId)) await loadMembers(botId, groupId);
+          if (!s.members.get(groupId)?.has(userId)) await loadMember(botId, groupId, userId);
+        }
+      } else if (userId !== undefined && !s.friends.has(userId) && !s.friendsLoaded) {
+        await loadFriends(botId);
+      }
+    },
+
+    invalidate(botId, q) {
+      const s = bots.get(botId);
+      if (!s) return;
+      const { groupId, userId } = q;
+      if (groupId && userId !== undefined) {
+        s.members.get(groupId)?.delete(userId);
+        // The bot's own change (role, membership) changes the group object too.
+        if (userId === botId) s.groups.delete(groupId);
+      } else if (groupId) {
+        s.groups.delete(groupId);
+        s.members.delete(groupId);
+      } else if (userId !== undefined) {
+        s.friends.delete(userId);
+        s.friendsLoaded = false;
+      }
+    },
+
+    async start() {
+      stopped = false;
+      let ids: number[] = [];
+      try {
+        ids = core.bots();
+      } catch (e) {
+        log.warn('could not list bots', { error: e instanceof Error ? e.message : String(e) });
+      }
+      await Promise.all(ids.map((botId) => Promise.all([loadLogin(botId), loadFriends(botId), loadGroups(botId)])));
+      log.debug('contacts warmed', { bots: ids.length });
+    },
+    stop() {
+      stopped = true;
+      bots.clear();
+    },
+    stats() {
+      let friends = 0, groups = 0, memberLists = 0;
+      for (const s of bots.values()) { friends += s.friends.size; groups += s.groups.size; memberLists += s.members.size; }
+      return { bots: bots.size, friends, groups, memberLists, evictedMemberLists };
+    },
+  };
 }

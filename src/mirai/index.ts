@@ -50,7 +50,7 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
       cache.stop();
     },
   };
-  const hub = createEventHub({ core, cache, sessions, directory, events, config, logger });
+  const hub = createEventHub({ core, cache, sessions, directory, media, requests, events, config, logger });
   model.execute = createExecutor(model);
   return model;
 }

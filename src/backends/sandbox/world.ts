@@ -36,13 +36,24 @@ export interface GroupFile {
   upload_time: number; dead_time: number; modify_time: number; download_times: number; uploader: number;
   sha1: string; md5: string; url: string;
 }
-export interface Notice { notice_id: string; sender_id: number; publish_time: number; text: string; images: { id: string; width: number; height: number }[]; pinned: boolean; confirm_required: boolean; read_num: number }
+export interface Notice {
+  notice_id: string; sender_id: number; publish_time: number; text: string; images: { id: string; width: number; height: number }[]; pinned: boolean; confirm_required: boolean; read_num: number;
+  /** Publishing options QQ keeps with a notice (absent = off). */
+  show_edit_card?: boolean; tip_window?: boolean; send_new_member?: boolean;
+}
+export type HonorType = 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion';
 export interface Group {
   group_id: number; group_name: string; max_member_count: number; create_time: number; level: number;
   memo: string; remark: string; whole_ban: boolean; allow_member_invite: boolean; anonymous: boolean;
   members: Map<number, Member>; folders: GroupFolder[]; files: GroupFile[]; notices: Notice[];
   /** message_ids marked as essence, with who set them and when. */
   essence: { message_id: number; operator_id: number; operator_time: number }[];
+  /** Honour holders by type, current holder first (talkative: the reigning 龙王). */
+  honors?: Partial<Record<HonorType, number[]>>;
+  /** sha1 (hex) of the current group portrait, set by set_group_portrait. */
+  portrait?: string;
+  /** People kicked with reject_add_request: their join requests are refused. */
+  join_blocklist?: number[];
 }
 export interface StoredMessage {
   message_id: number;
@@ -64,6 +75,8 @@ export interface StoredMessage {
 export interface PendingRequest {
   flag: string; request_type: 'friend' | 'group'; sub_type: 'add' | 'invite';
   user_id: number; group_id: number; comment: string; time: number;
+  /** Group invites: the group's name (the bot is not in it yet, so the world cannot tell). */
+  group_name?: string;
 }
 export interface ForwardNode { user_id: number; nickname: string; time: number; content: Segment[] }
 
@@ -168,7 +181,8 @@ export function createWorld(data: WorldData = SEED_WORLD): World {
     sex: 'unknown', age: 0, level: 1, long_nick: '', email: '', ...p,
   });
   const groups = new Map<number, Group>();
-  for (const g of data.groups ?? []) {
+  // Clone: handlers change groups in place, and the seed (or a loaded file) must stay pristine.
+  for (const g of structuredClone(data.groups ?? [])) {
     const members = new Map<number, Member>();
     for (const m of g.members) {
       members.set(m.user_id, {

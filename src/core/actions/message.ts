@@ -1,3 +1,35 @@
 import type { ActionSpec } from '../types';
 
-export const MESSAGE_ACTIONS: ActionSpec[] = [];
+/** Messages, history, forwards, pokes, essence, reactions, media and quick operations. */
+export const MESSAGE_ACTIONS: ActionSpec[] = [
+  { name: 'send_private_msg' },
+  { name: 'send_group_msg' },
+  { name: 'send_msg' },
+  { name: 'delete_msg' },
+  { name: 'get_msg' },
+  { name: 'get_forward_msg', rename: { message_id: 'id' } },
+  { name: 'send_group_forward_msg', rename: { message: 'messages' } },
+  { name: 'send_private_forward_msg', rename: { message: 'messages' } },
+  { name: 'send_forward_msg', rename: { message: 'messages' } },
+  { name: 'get_group_msg_history', rename: { reverseOrder: 'reverse_order' } },
+  { name: 'get_friend_msg_history', rename: { reverseOrder: 'reverse_order' } },
+  { name: 'mark_msg_as_read' },
+  { name: 'mark_private_msg_as_read' },
+  { name: 'mark_group_msg_as_read' },
+  { name: '_mark_all_as_read' },
+  { name: 'forward_friend_single_msg' },
+  { name: 'forward_group_single_msg' },
+  { name: 'send_poke' },
+  { name: 'group_poke' },
+  { name: 'friend_poke' },
+  { name: 'set_essence_msg' },
+  { name: 'delete_essence_msg' },
+  { name: 'get_essence_msg_list' },
+  { name: 'set_msg_emoji_like', rename: { emojiId: 'emoji_id' } },
+  { name: 'unset_msg_emoji_like', rename: { emojiId: 'emoji_id' } },
+  { name: 'get_image', rename: { file_id: 'file' } },
+  { name: 'get_record', rename: { file_id: 'file' } },
+  { name: 'can_send_image' },
+  { name: 'can_send_record' },
+  { name: 'handle_quick_operation', aliases: ['.handle_quick_operation'] },
+];

@@ -1,0 +1,57 @@
+/**
+ * Account state the world data does not carry (session, notification masks, today's likes, web
+ * credentials), kept beside each world so the world shape stays plain data.
+ */
+import crypto from 'node:crypto';
+import { BridgeError } from '../../../errors';
+import type { Person, World } from '../world';
+
+export interface AccountState {
+  /** False while the bot is kicked offline (control op `bot_offline`). */
+  online: boolean;
+  /** How many times the bot went offline since the start. */
+  offlineCount: number;
+  /** Friends whose messages do not notify (set_friend_msg_mask). */
+  masked: Set<number>;
+  /** Likes given today, per user: QQ caps them per day. */
+  likeDay: number;
+  likesToday: Map<number, number>;
+  skey: string;
+  clientkey: string;
+}
+
+const states = new WeakMap<World, AccountState>();
+
+export function accountState(world: World): AccountState {
+  let s = states.get(world);
+  if (!s) {
+    s = {
+      online: true,
+      offlineCount: 0,
+      masked: new Set(),
+      likeDay: 0,
+      likesToday: new Map(),
+      skey: '@' + crypto.randomBytes(6).toString('base64url').slice(0, 9),
+      clientkey: crypto.randomBytes(32).toString('hex').toUpperCase(),
+    };
+    states.set(world, s);
+  }
+  return s;
+}
+
+/** A person the account can see, the bot included; `not_found` otherwise. */
+export function personOf(world: World, userId: number): Person {
+  if (userId === world.self.user_id) return world.self;
+  const p = world.people.get(userId);
+  if (!p) throw new BridgeError('not_found', `user ${userId} not found`);
+  return p;
+}
+
+export function friendOf(world: World, userId: number) {
+  const f = world.friends.get(userId);
+  if (!f) throw new BridgeError('not_found', `user ${userId} is not a friend`);
+  return f;
+}
+
+export const avatarUrl = (userId: number) => `https://q.qlogo.cn/g?b=qq&nk=${userId}&s=640`;
+export const groupAvatarUrl = (groupId: number) => `https://p.qlogo.cn/gh/${groupId}/${groupId}/640`;

@@ -1,0 +1,131 @@
+/** Helpers the command handlers share: core calls for the command's bot, contact checks, message lookup. */
+import { BridgeError, isBridgeError } from '../../errors';
+import type { OneBotEvent, Params } from '../../core/types';
+import { cachedToPacket, oneBotEventToMirai, oneBotMessageToCached } from '../translate';
+import type { CachedMessage, CommandContext, MiraiFriend, MiraiGroup, MiraiMember } from '../types';
+
+export type Data = Record<string, unknown>;
+
+/** Run a OneBot action for the command's bot. */
+export function call<T = unknown>(ctx: CommandContext, action: string, params: Params = {}): Promise<T> {
+  return ctx.core.call(action, params, { selfId: ctx.botId }) as Promise<T>;
+}
+
+/** Whether the core can really run an action here (known, not a stub, the backend has it). */
+export function canCall(ctx: CommandContext, action: string): boolean {
+  const spec = ctx.core.resolve(action);
+  return !!spec && !spec.stub && ctx.core.backend.supports(spec.name);
+}
+
+/** Run the first action of a list of equivalent ones that the backend supports. */
+export function callFirst<T = unknown>(ctx: CommandContext, options: [string, Params][]): Promise<T> {
+  const hit = options.find(([a]) => canCall(ctx, a));
+  if (!hit) throw new BridgeError('unsupported', `none of ${options.map(([a]) => a).join(', ')} is supported here`);
+  return call<T>(ctx, hit[0], hit[1]);
+}
+
+export const asNumber = (v: unknown, fallback = 0): number => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+};
+
+export async function requireGroup(ctx: CommandContext, groupId: unknown): Promise<MiraiGroup> {
+  const id = asNumber(groupId, NaN);
+  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no group ${String(groupId)}`);
+  await ctx.directory.ensure(ctx.botId, { groupId: id });
+  const g = ctx.directory.group(ctx.botId, id);
+  if (!g) throw new BridgeError('not_found', `no group ${id}`);
+  return g;
+}
+
+export async function requireFriend(ctx: CommandContext, userId: unknown): Promise<MiraiFriend> {
+  const id = asNumber(userId, NaN);
+  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no friend ${String(userId)}`);
+  await ctx.directory.ensure(ctx.botId, { userId: id });
+  const f = ctx.directory.friend(ctx.botId, id);
+  if (!f) throw new BridgeError('not_found', `no friend ${id}`);
+  return f;
+}
+
+export async function requireMember(ctx: CommandContext, groupId: unknown, userId: unknown): Promise<MiraiMember> {
+  const g = await requireGroup(ctx, groupId);
+  const id = asNumber(userId, NaN);
+  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no member ${String(userId)}`);
+  await ctx.directory.ensure(ctx.botId, { groupId: g.id, userId: id });
+  const m = ctx.directory.member(ctx.botId, g.id, id);
+  if (!m) throw new BridgeError('not_found', `no member ${id} in group ${g.id}`);
+  return m;
+}
+
+/** The bot's own role in a group, from the core (fresh: permission checks depend on it). */
+export async function botRole(ctx: CommandContext, groupId: number): Promise<string> {
+  const me = await call<Data>(ctx, 'get_group_member_info', { group_id: groupId, user_id: ctx.botId, no_cache: true }).catch(() => null);
+  return String(me?.role ?? 'member');
+}
+
+/** A get_msg result as the message event it was. */
+function storedToEvent(ctx: CommandContext, d: Data): OneBotEvent {
+  const sender = (d.sender ?? {}) as Data;
+  const userId = asNumber(d.user_id ?? sender.user_id);
+  const self = userId === ctx.botId;
+  const group = d.message_type === 'group' || d.group_id !== undefined;
+  return {
+    ...d,
+    time: asNumber(d.time, Math.floor(Date.now() / 1000)),
+    self_id: ctx.botId,
+    post_type: self ? 'message_sent' : 'message',
+    message_type: group ? 'group' : 'private',
+    sub_type: d.sub_type ?? (group ? 'normal' : 'friend'),
+    message_id: asNumber(d.message_id),
+    user_id: userId,
+    message: Array.isArray(d.message) ? d.message : [],
+    raw_message: d.raw_message ?? '',
+    font: d.font ?? 0,
+    sender: { user_id: userId, nickname: '', ...sender },
+  };
+}
+
+/**
+ * A message by id, in a context (friend QQ or group id) or any: the cache first, then the core's
+ * `get_msg` (messages from before the bridge started, or evicted). Misses throw not_found (5).
+ */
+export async function findMessage(ctx: CommandContext, messageId: number, contextId?: number): Promise<CachedMessage> {
+  const cached = ctx.mirai.cache.get(ctx.botId, messageId, contextId);
+  if (cached) return cached;
+  const miss = () => new BridgeError('not_found', `message ${messageId} not found`);
+  let data: Data;
+  try {
+    data = await call<Data>(ctx, 'get_msg', { message_id: messageId });
+  } catch (e) {
+    if (isBridgeError(e) && e.kind !== 'internal') throw miss();
+    throw e;
+  }
+  const m = data && typeof data === 'object' ? await storedToCached(ctx, data) : null;
+  if (!m || (contextId !== undefined && m.contextId !== contextId)) throw miss();
+  ctx.mirai.cache.record(m);
+  return m;
+}
+
+/** A stored OneBot message (get_msg / history item) as a cache entry, through the event translators. */
+export async function storedToCached(ctx: CommandContext, data: Data): Promise<CachedMessage | null> {
+  const ev = storedToEvent(ctx, data);
+  const { mirai, directory } = ctx;
+  const groupId = asNumber(ev.group_id, NaN);
+  await directory.ensure(ctx.botId, Number.isFinite(groupId) ? { groupId, userId: asNumber(ev.user_id) } : { userId: asNumber(ev.user_id) });
+  const eventCtx = {
+    botId: ctx.botId, directory, media: mirai.media, requests: mirai.requests,
+    resolveMessage: (id: number, c?: number) => mirai.cache.get(ctx.botId, id, c),
+  };
+  const packet = oneBotEventToMirai(ev, eventCtx, { extraEvents: false })[0];
+  return packet ? oneBotMessageToCached(ev, packet, ctx.botId) : null;
+}
+
+/**
+ * The packet messageFromId / roamingMessages answer for a cached message. The bot's own messages
+ * (sent here or synced from another device) come back as ordinary packets with the bot as sender.
+ */
+export async function packetOf(ctx: CommandContext, m: CachedMessage): Promise<Data> {
+  if (m.packet && !m.self) return m.packet;
+  await ctx.directory.ensure(ctx.botId, m.kind === 'group' || m.kind === 'temp' ? { groupId: m.groupId, userId: m.contextId } : { userId: m.contextId });
+  return cachedToPacket({ ...m, packet: undefined }, { directory: ctx.directory });
+}
