@@ -97,9 +97,8 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
   if (config.onebot.enable) {
     const app = express();
     app.disable('x-powered-by');
-    // The JSON parser is scoped to /sandbox: the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
-    if (sandbox) app.use('/sandbox', express.json({ limit: config.limits.bodyBytes }));
-    if (sandbox) app.use(createSandboxControl({ sandbox, logger }));
+    // The sandbox control parses its own JSON (scoped to /sandbox): the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
+    if (sandbox) app.use(createSandboxControl({ sandbox, logger, bodyBytes: config.limits.bodyBytes }));
     app.use(createBridgeStatus({ accessToken: config.onebot.accessToken, status }));
     app.use(createOneBotHttp({ core, config, logger }));
     const ws = createOneBotWs({ core, config, logger });

@@ -28,8 +28,26 @@ const maskFormat = winston.format((info) => {
   return info;
 });
 
+/**
+ * winston builds and streams a record for every call, even one below the level. Calls below it
+ * (the per-request `debug` lines, on the hot paths) return at once instead; children inherit this.
+ */
+function skipDisabledLevels(logger: Logger): Logger {
+  const rank = logger.levels;
+  const self = logger as unknown as Record<string, (...args: unknown[]) => Logger>;
+  for (const level of Object.keys(rank)) {
+    const write = self[level];
+    if (typeof write !== 'function') continue;
+    self[level] = function (this: Logger, ...args: unknown[]) {
+      if (this.silent || rank[level] > (rank[this.level] ?? Infinity)) return this;
+      return write.apply(this, args);
+    };
+  }
+  return logger;
+}
+
 export function createLogger(level = 'info', silent = false): Logger {
-  return winston.createLogger({
+  return skipDisabledLevels(winston.createLogger({
     level,
     silent,
     format: winston.format.combine(
@@ -42,5 +60,5 @@ export function createLogger(level = 'info', silent = false): Logger {
       }),
     ),
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
-  });
+  }));
 }

@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
+import type { ValidateFunction, ErrorObject } from 'ajv';
 import { BridgeError } from './errors';
 import { projectRoot } from './project-root';
 
@@ -31,14 +32,50 @@ export function createSchemas(dir = path.join(projectRoot, 'schemas')): Schemas 
   return schemas;
 }
 
-function compileSchemas(dir: string): Schemas {
-  // Lenient on input, as both protocols are: numeric strings become numbers, a scalar becomes a
-  // one-item array where an array is expected, declared defaults are filled in.
-  const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false, allowUnionTypes: true });
-  const files = listJson(dir);
-  for (const file of files) {
-    const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const id = path.relative(dir, file).replace(/\\/g, '/').replace(/\.json$/, '');
+// Lenient on input, as both protocols are: numeric strings become numbers, a scalar becomes a
+// one-item array where an array is expected, declared defaults are filled in.
+const AJV_OPTIONS = { coerceTypes: 'array', useDefaults: true, allErrors: true, strict: false, allowUnionTypes: true } as const;
+
+interface Source { id: string; text: string }
+
+/**
+ * Compiling every schema takes ajv a second or more, on every start and in every test process; the
+ * generated code is kept in node_modules/.cache, under a hash of the schema files, the ajv version
+ * and the options, and loaded instead while nothing of that changes. Any trouble with the cache
+ * (unwritable, unreadable, stale) falls back to compiling.
+ */
+function cacheFileFor(sources: Source[]): string {
+  const hash = crypto.createHash('sha256');
+  const ajvVersion = (JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }).version;
+  hash.update(JSON.stringify([ajvVersion, AJV_OPTIONS]));
+  for (const s of sources) hash.update(`\0${s.id}\0${s.text}`);
+  return path.join(projectRoot, 'node_modules', '.cache', 'mah-bridge', `schemas-${hash.digest('hex').slice(0, 24)}.js`);
+}
+
+function loadCached(file: string): Map<string, ValidateFunction> | undefined {
+  let code: string;
+  try {
+    code = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const mod = { exports: {} as Record<string, ValidateFunction> };
+    // ajv's own way of turning generated code into functions; `require` finds ajv's runtime helpers.
+    new Function('require', 'module', 'exports', code)(require, mod, mod.exports);
+    return new Map(Object.entries(mod.exports).filter(([, fn]) => typeof fn === 'function'));
+  } catch {
+    return undefined;
+  }
+}
+
+function compileAll(sources: Source[], cacheFile: string): Map<string, ValidateFunction> {
+  // Required here, not at the top: with a warm cache the compiler is never loaded (a tenth of start-up).
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  for (const { id, text } of sources) {
+    const schema = JSON.parse(text);
     schema.$id = id;
     ajv.addSchema(schema, id);
   }
@@ -48,6 +85,25 @@ function compileSchemas(dir: string): Schemas {
     if (id.startsWith('http')) continue;
     compiled.set(id, ajv.getSchema(id) as ValidateFunction);
   }
+  try {
+    const code = standaloneCode(ajv, Object.fromEntries([...compiled.keys()].map((id) => [id, id])));
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`; // parallel processes: each writes its own, rename is atomic
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // No cache this time; the compiled schemas serve all the same.
+  }
+  return compiled;
+}
+
+function compileSchemas(dir: string): Schemas {
+  const sources = listJson(dir).map((file) => ({
+    id: path.relative(dir, file).replace(/\\/g, '/').replace(/\.json$/, ''),
+    text: fs.readFileSync(file, 'utf8'),
+  }));
+  const cacheFile = cacheFileFor(sources);
+  const compiled = loadCached(cacheFile) ?? compileAll(sources, cacheFile);
   return {
     validate<T>(id: string, data: unknown): T {
       const fn = compiled.get(id);

@@ -56,3 +56,12 @@ test('adapters never import each other', () => {
   }
   assert.deepEqual(offenders, []);
 });
+
+test('the README lists every OneBot action and every mirai command', () => {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const missing = [
+    ...ACTIONS.map((a) => a.name).filter((n) => !readme.includes(`\`${n}\``)),
+    ...COMMANDS.map((c) => c.http ? c.http.path : c.name).filter((n) => !readme.includes(`\`${n}\``)),
+  ];
+  assert.deepEqual(missing, []);
+});

@@ -9,6 +9,7 @@ import { parseCli, usage, UsageError } from '../src/cli';
 import { ConfigError, loadConfig, parseConfigText, validateConfig } from '../src/config-file';
 import { defaultConfig } from '../src/config';
 import { projectRoot } from '../src/project-root';
+import { until, within } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mah-bridge-cli-'));
 const writeTmp = (name: string, text: string) => {
@@ -19,6 +20,9 @@ const writeTmp = (name: string, text: string) => {
 
 /** The compiled entry when the tests run compiled, else the TypeScript source through tsx. */
 const entry = __filename.endsWith('.js') ? [path.join(__dirname, '..', 'src', 'main.js')] : ['--import', 'tsx', path.join(projectRoot, 'src', 'main.ts')];
+
+/** Generous: a child process started through tsx on a loaded box takes seconds to come up. */
+const START_LIMIT_MS = 60_000;
 
 interface Run {
   child: ChildProcess;
@@ -31,7 +35,9 @@ const children: ChildProcess[] = [];
 function run(args: string[]): Run {
   const child = spawn(process.execPath, [...entry, ...args], { cwd: projectRoot, env: { ...process.env, MAH_BRIDGE_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  const r: Run = { child, out: '', err: '', exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Bounded: a process that never exits fails its test (and is killed in `after`) instead of hanging the run.
+  const r: Run = { child, out: '', err: '', get exit() { return within(exited, `mah-bridge ${args.join(' ')} to exit`, START_LIMIT_MS); } };
   child.stdout!.on('data', (d) => (r.out += d));
   child.stderr!.on('data', (d) => (r.err += d));
   return r;
@@ -40,12 +46,10 @@ function run(args: string[]): Run {
 /** Wait until the process has logged `count` "listening" lines; returns the ports in order. */
 async function listening(r: Run, count: number): Promise<number[]> {
   const ports = () => [...r.out.matchAll(/listening on http:\/\/[^\s:]+:(\d+)/g)].map((m) => Number(m[1]));
-  let exited = false;
-  void r.exit.then(() => (exited = true));
-  while (ports().length < count) {
-    if (exited) assert.fail(`exited before listening:\n${r.out}\n${r.err}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(() => {
+    if (r.child.exitCode !== null || r.child.signalCode !== null) assert.fail(`exited before listening:\n${r.out}\n${r.err}`);
+    return ports().length >= count;
+  }, `${count} "listening" lines`, START_LIMIT_MS);
   return ports();
 }
 

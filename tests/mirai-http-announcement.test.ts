@@ -1,17 +1,13 @@
 /** mirai HTTP: group announcements — list (paged), publish (one object), delete. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, LOBBY, QUIET, SELF, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, LOBBY, QUIET, SELF, type Json } from './helpers';
 
 const GROUP = { id: LOBBY, name: 'Sandbox Lobby', permission: 'OWNER' };
 const KEYS = ['group', 'content', 'senderId', 'fid', 'allConfirmed', 'confirmedMembersCount', 'publicationTime'];
 
 describe('mirai HTTP: announcements', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   test('anno/list: Announcement objects with every field', async () => {
     const r = await m.get('/anno/list', { id: LOBBY });

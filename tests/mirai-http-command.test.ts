@@ -1,14 +1,10 @@
 /** mirai HTTP: console commands — cmd/register, cmd/execute, and chat messages that invoke a registered command. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, BOB, LOBBY, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, ALICE, BOB, LOBBY, type Json } from './helpers';
 
 describe('mirai HTTP: console commands', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   const commandEvents = async (n: number) => (await m.drain(n)).filter((e: Json) => e.type === 'CommandExecutedEvent');
 

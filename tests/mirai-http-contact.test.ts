@@ -1,14 +1,10 @@
 /** mirai HTTP: friend/group/member lists, the four profiles, deleteFriend — every field, in order. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, BOB, CAROL, DAVE, EVE, GROUP_KEYS, LOBBY, MEMBER_KEYS, PROFILE_KEYS, QUIET, SELF, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, ALICE, BOB, CAROL, DAVE, EVE, GROUP_KEYS, LOBBY, MEMBER_KEYS, PROFILE_KEYS, QUIET, SELF, type Json } from './helpers';
 
 describe('mirai HTTP: contacts', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   test('friendList: every friend as {id, nickname, remark}', async () => {
     assert.deepEqual(await m.get('/friendList'), {

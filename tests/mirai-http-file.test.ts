@@ -1,7 +1,7 @@
 /** mirai HTTP: group files as RemoteFile trees, and the multipart uploads (images, voices, videos, files). */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, LOBBY, QUIET, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, ALICE, LOBBY, QUIET, type Json } from './helpers';
 
 const GROUP = { id: LOBBY, name: 'Sandbox Lobby', permission: 'OWNER' };
 const ROOT = {
@@ -26,11 +26,7 @@ function multipart(parts: { name: string; filename?: string; disposition?: strin
 }
 
 describe('mirai HTTP: group files', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   const list = (q: Record<string, unknown>) => m.get('/file/list', { target: LOBBY, ...q });
 
@@ -136,11 +132,7 @@ describe('mirai HTTP: group files', () => {
 });
 
 describe('mirai HTTP: media uploads', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   const upload = (path: string, parts: Parameters<typeof multipart>[0]) => {
     const { body, contentType } = multipart(parts);

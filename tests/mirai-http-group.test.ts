@@ -1,16 +1,12 @@
 /** mirai HTTP: group management — mute, kick, quit, essence, groupConfig, memberInfo, memberAdmin — and code 10. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, BOB, CAROL, DAVE, EVE, LOBBY, MEMBER_KEYS, QUIET, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, ALICE, BOB, CAROL, DAVE, EVE, LOBBY, MEMBER_KEYS, QUIET, type Json } from './helpers';
 
 const CHATTER = 20002;
 
 describe('mirai HTTP: group management', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   const member = (group: number, id: number): Promise<Json> => m.get('/memberInfo', { target: group, memberId: id });
 

@@ -1,16 +1,12 @@
 /** mirai HTTP: sending (chains, quotes, forwards, temp, images), messageFromId, recall, nudges, roaming, and their status codes. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, BOB, CAROL, DAVE, LOBBY, QUIET, SELF, type Json, type Mirai } from './mirai-http-helpers';
+import { openMirai, miraiPerSuite, ALICE, BOB, CAROL, DAVE, LOBBY, QUIET, SELF, type Json } from './helpers';
 
 const plain = (text: string) => [{ type: 'Plain', text }];
 
 describe('mirai HTTP: messages', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   const stored = (id: number): Promise<Json> => m.bridge.core.call('get_msg', { message_id: id }) as Promise<Json>;
 

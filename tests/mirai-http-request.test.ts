@@ -1,15 +1,11 @@
 /** mirai HTTP: answering NewFriendRequest, MemberJoinRequest and BotInvitedJoinGroupRequest events, every operate value. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, LOBBY, ALICE, type Json, type Mirai } from './mirai-http-helpers';
+import { miraiPerSuite, LOBBY, ALICE, type Json } from './helpers';
 
 describe('mirai HTTP: request events', () => {
-  let m: Mirai;
+  const m = miraiPerSuite();
   let next = 30001;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
 
   /** Play a request in the sandbox and return the mirai event it became. */
   async function request(op: string, body: Record<string, unknown>, type: string): Promise<Json> {

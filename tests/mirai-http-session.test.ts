@@ -1,15 +1,11 @@
 /** mirai HTTP: envelopes, sessions and where their keys come from, status codes, parsing leniency, CORS. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBridge } from '../src/app';
-import { openMirai, SELF, LOBBY, VERIFY_KEY, type Mirai } from './mirai-http-helpers';
+import { openMirai, miraiPerSuite, SELF, LOBBY, VERIFY_KEY } from './helpers';
 
 describe('mirai HTTP: sessions and envelopes', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   test('about answers version 2.10.0 as JSON with charset UTF-8, without a session', async () => {
     const r = await m.raw('/about');

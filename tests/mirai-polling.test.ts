@@ -1,16 +1,12 @@
 /** mirai HTTP polling: the unread queue routes, their order, consumption, default count, bound and drops. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openMirai, ALICE, BOB, LOBBY, SELF, VERIFY_KEY, type Json, type Mirai } from './mirai-http-helpers';
+import { openMirai, miraiPerSuite, ALICE, BOB, LOBBY, SELF, VERIFY_KEY, type Json } from './helpers';
 
 const ids = (events: Json[]) => events.map((e) => e.messageChain[0].id);
 
 describe('mirai HTTP polling', () => {
-  let m: Mirai;
-  before(async () => {
-    m = await openMirai();
-  });
-  after(() => m.stop());
+  const m = miraiPerSuite();
 
   /** Wait (bounded) until the queue holds n events: every event played so far went through the hub. */
   async function settle(n: number) {

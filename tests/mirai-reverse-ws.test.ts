@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { startBridge, type Bridge } from '../src/app';
 import { backoffDelay, destinationUrl } from '../adapters/mirai-reverse-ws';
-import { FrameClient, json, until } from './mirai-ws-helpers';
+import { FrameClient, httpSession, play, until, within } from './helpers';
 
 const BOT = 10000;
 const KEY = 'reverse-key';
@@ -16,6 +16,7 @@ class Remote {
   readonly wss: WebSocketServer;
   private waiting: ((c: { client: FrameClient; req: IncomingMessage }) => void)[] = [];
   private arrived: { client: FrameClient; req: IncomingMessage }[] = [];
+  private readonly up: Promise<number>;
   constructor(port = 0) {
     this.wss = new WebSocketServer({ port, host: '127.0.0.1' });
     this.wss.on('connection', (ws, req) => {
@@ -24,13 +25,18 @@ class Remote {
       if (w) w(c);
       else this.arrived.push(c);
     });
+    // Listening fails (the port taken meanwhile) as an error of the test, not an uncaught one.
+    this.up = new Promise((resolve, reject) => {
+      this.wss.once('listening', () => resolve((this.wss.address() as AddressInfo).port));
+      this.wss.once('error', reject);
+    });
   }
   listening(): Promise<number> {
-    return new Promise((r) => this.wss.once('listening', () => r((this.wss.address() as AddressInfo).port)));
+    return within(this.up, 'the remote to listen');
   }
   connection(): Promise<{ client: FrameClient; req: IncomingMessage }> {
     const c = this.arrived.shift();
-    return c ? Promise.resolve(c) : new Promise((r) => this.waiting.push(r));
+    return c ? Promise.resolve(c) : within(new Promise((r) => this.waiting.push(r)), 'the bridge to dial the remote');
   }
   async close() {
     for (const ws of this.wss.clients) ws.terminate();
@@ -110,12 +116,7 @@ test('the bridge dials with the configured path, query and headers, then waits f
   // Then it is a WS /all socket: commands and pushes.
   const friends = await client.command('f2', 'friendList', {});
   assert.equal(friends.data!.code, 0);
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/message`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user_id: 10001, message: 'over reverse ws' }),
-  });
-  assert.equal(res.status, 200, await res.text());
+  await play(bridge, 'message', { user_id: 10001, message: 'over reverse ws' });
   const push = await client.next((f) => f.syncId === '-1');
   assert.equal(push.data!.type, 'FriendMessage');
   assert.ok(JSON.stringify(push.data).includes('over reverse ws'));
@@ -135,10 +136,7 @@ test('when the remote restarts, the session is released and the bridge dials aga
 });
 
 test('an HTTP-bound session can be attached through verify with its sessionKey', async () => {
-  const api = `http://127.0.0.1:${bridge.ports.mirai}`;
-  const post = (path: string, body: unknown) => fetch(api + path, { method: 'POST', body: JSON.stringify(body) });
-  const key = (await json(await post('/verify', { verifyKey: KEY }))).session as string;
-  assert.equal((await json(await post('/bind', { sessionKey: key, qq: BOT }))).code, 0);
+  const key = await httpSession(`http://127.0.0.1:${bridge.ports.mirai}`, KEY, BOT);
   // A second destination is not configured: restart the remote to get a fresh connection.
   await remote.close();
   remote = new Remote(port);

@@ -7,7 +7,7 @@ import { createLogger } from '../src/log';
 import { createSessionManager, SINGLE_SESSION } from '../src/mirai/session-manager';
 import { createUnreadQueue } from '../src/mirai/unread-queue';
 import { startBridge, type Bridge } from '../src/app';
-import { captureLogger, FrameClient, until } from './mirai-ws-helpers';
+import { captureLogger, FrameClient, until } from './helpers';
 
 const BOT = 10000;
 const OTHER_BOT = 20000;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { startBridge, type Bridge } from '../src/app';
 import { createLogger } from '../src/log';
 import { createMiraiWebhook, webhookUrl } from '../adapters/mirai-webhook';
-import { until } from './mirai-ws-helpers';
+import { play as playOp, until } from './helpers';
 
 const BOT = 10000;
 const GROUP = 20001;
@@ -70,10 +70,7 @@ after(async () => {
   await hook?.close();
 });
 
-async function play(body: Record<string, unknown>) {
-  const res = await fetch(`${onebot}/sandbox/message`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 200, await res.text());
-}
+const play = (body: Record<string, unknown>) => playOp(bridge, 'message', body);
 
 test('every event is POSTed as the bare event object with the bot headers', async () => {
   await play({ user_id: 10001, group_id: GROUP, message: 'hello hook' });
@@ -101,7 +98,7 @@ test('a reply command runs for the bot; commands a webhook may not run are ignor
   assert.ok(files().includes('/file-guide'), 'file_delete is not executable from a webhook reply');
 });
 
-test('a destination that does not answer times out, and a full queue drops and counts', async () => {
+test('a destination that does not answer times out, and a full queue drops and counts', async (t) => {
   const silentHook = await hookServer(() => undefined);
   const config = structuredClone(bridge.config);
   config.mirai.adapterSettings.webhook = {
@@ -111,6 +108,10 @@ test('a destination that does not answer times out, and a full queue drops and c
     maxQueue: 2,
   };
   const face = createMiraiWebhook({ mirai: bridge.mirai!, config, logger: createLogger('error', true) });
+  t.after(async () => {
+    await face.stop();
+    await silentHook.close();
+  });
   await face.start();
   const ev = { type: 'FriendMessage', sender: { id: 1, nickname: '', remark: '' }, messageChain: [] };
   for (let i = 0; i < 10; i++) bridge.mirai!.events.emit('event', BOT, ev);

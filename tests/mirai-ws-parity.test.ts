@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBridge, type Bridge } from '../src/app';
 import type { CommandSpec } from '../src/mirai/types';
-import { FrameClient, json, until } from './mirai-ws-helpers';
+import { FrameClient, httpSession, json, play, until } from './helpers';
 
 const BOT = 10000;
 const KEY = 'parity-key';
@@ -100,11 +100,9 @@ let client: FrameClient;
 
 /** People ask things of the bot; the three request events are read from the session's queue. */
 async function pendingRequests(b: Bridge, key: string): Promise<Memo['requests']> {
-  const sandbox = `http://127.0.0.1:${b.ports.onebot}/sandbox`;
-  const play = (op: string, body: unknown) => fetch(`${sandbox}/${op}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-  assert.equal((await play('friend_request', { user_id: 10005, comment: 'add me' })).status, 200);
-  assert.equal((await play('join_request', { group_id: G, user_id: 10005, comment: 'let me in' })).status, 200);
-  assert.equal((await play('group_invite', { group_id: 20009, user_id: 10001 })).status, 200);
+  await play(b, 'friend_request', { user_id: 10005, comment: 'add me' });
+  await play(b, 'join_request', { group_id: G, user_id: 10005, comment: 'let me in' });
+  await play(b, 'group_invite', { group_id: 20009, user_id: 10001 });
   const found: Memo['requests'] = {};
   const api = `http://127.0.0.1:${b.ports.mirai}`;
   await until(async () => {
@@ -118,13 +116,7 @@ async function pendingRequests(b: Bridge, key: string): Promise<Memo['requests']
 }
 
 /** A session opened as mirai-js does: HTTP verify + bind (so both sides have an unread queue). */
-async function boundSession(b: Bridge): Promise<string> {
-  const api = `http://127.0.0.1:${b.ports.mirai}`;
-  const post = (path: string, body: unknown) => fetch(api + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-  const key = (await json(await post('/verify', { verifyKey: KEY }))).session as string;
-  assert.equal((await json(await post('/bind', { sessionKey: key, qq: BOT }))).code, 0);
-  return key;
-}
+const boundSession = (b: Bridge) => httpSession(`http://127.0.0.1:${b.ports.mirai}`, KEY, BOT);
 
 const options = { onebot: { port: 0 }, mirai: { verifyKey: KEY, adapterSettings: { http: { port: 0 } } }, logLevel: 'silent' as const };
 
@@ -135,7 +127,7 @@ before(async () => {
   await client.handshake();
 });
 after(async () => {
-  await client?.close();
+  client?.terminate();
   await Promise.all([viaHttp?.stop(), viaWs?.stop()]);
 });
 

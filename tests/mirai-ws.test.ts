@@ -1,5 +1,5 @@
 /** The mirai WebSocket face: handshakes as real clients do them, commands, pushes, channels, limits. */
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../src/app';
 import { createLogger } from '../src/log';
 import { createMiraiWs } from '../adapters/mirai-ws';
-import { FrameClient, json, until } from './mirai-ws-helpers';
+import { FrameClient, httpSession, json, play as playOp, postJson as post, until } from './helpers';
 
 const BOT = 10000;
 const KEY = 'ws-test-key';
@@ -30,25 +30,24 @@ before(async () => {
 });
 after(() => bridge.stop());
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+/** What a test opened (sockets, faces of its own): closed after it, even when it fails midway. */
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+async function connect(url: string, headers?: Record<string, string>): Promise<FrameClient> {
+  const c = await FrameClient.open(url, headers);
+  cleanups.push(() => c.terminate());
+  return c;
+}
+
 /** The sandbox plays someone writing. */
-async function play(body: Record<string, unknown>) {
-  const res = await post(`${onebot}/sandbox/message`, body);
-  assert.equal(res.status, 200, await res.clone().text());
-  return json(res);
-}
-async function httpSession(): Promise<string> {
-  const v = await json(await post(`${api}/verify`, { verifyKey: KEY }));
-  assert.equal(v.code, 0);
-  const b = await json(await post(`${api}/bind`, { sessionKey: v.session, qq: BOT }));
-  assert.equal(b.code, 0);
-  return v.session as string;
-}
+const play = (body: Record<string, unknown>) => playOp(bridge, 'message', body);
 
 describe('handshake', () => {
   test('query verifyKey + qq (Ariadne, mirai-ts, mirai-js v3): the first frame is exactly the session frame', async () => {
     for (const path of ['/all', '/message', '/event']) {
-      const c = await FrameClient.open(`${ws}${path}?verifyKey=${KEY}&qq=${BOT}`);
+      const c = await connect(`${ws}${path}?verifyKey=${KEY}&qq=${BOT}`);
       await c.handshake();
       assert.match(c.raw[0], /^\{"syncId":"","data":\{"code":0,"session":"[A-Za-z0-9]{8}"\}\}$/);
       await c.close();
@@ -56,20 +55,20 @@ describe('handshake', () => {
   });
 
   test('headers verifyKey + qq (YiriMirai), and a header sessionKey to reuse it', async () => {
-    const a = await FrameClient.open(`${ws}/all`, { verifyKey: KEY, qq: String(BOT) });
+    const a = await connect(`${ws}/all`, { verifyKey: KEY, qq: String(BOT) });
     const key = (await a.handshake()).data!.session as string;
     assert.match(key, /^[A-Za-z0-9]{8}$/);
-    const b = await FrameClient.open(`${ws}/event`, { verifyKey: KEY, sessionKey: key });
+    const b = await connect(`${ws}/event`, { verifyKey: KEY, sessionKey: key });
     assert.equal((await b.handshake()).data!.session, key);
     // Headers win over the query.
-    const c = await FrameClient.open(`${ws}/message?verifyKey=wrong&qq=1`, { verifyKey: KEY, qq: String(BOT) });
+    const c = await connect(`${ws}/message?verifyKey=wrong&qq=1`, { verifyKey: KEY, qq: String(BOT) });
     assert.equal((await c.handshake()).data!.code, 0);
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
   test('an HTTP-issued key opens a socket (mirai-js v2) and the HTTP session outlives it', async () => {
-    const key = await httpSession();
-    const c = await FrameClient.open(`${ws}/all?sessionKey=${key}&verifyKey=${KEY}`);
+    const key = await httpSession(api, KEY, BOT);
+    const c = await connect(`${ws}/all?sessionKey=${key}&verifyKey=${KEY}`);
     assert.deepEqual(await c.handshake(), { syncId: '', data: { code: 0, session: key } });
     await c.close();
     await until(() => bridge.mirai!.sessions.get(key)?.refs === 1, 'the socket reference released');
@@ -79,7 +78,7 @@ describe('handshake', () => {
   });
 
   test('a WS-issued key works on HTTP, in a header or the query', async () => {
-    const c = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const c = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
     const key = (await c.handshake()).data!.session as string;
     const byQuery = await json(await fetch(`${api}/sessionInfo?sessionKey=${key}`));
     assert.equal(byQuery.code, 0);
@@ -98,7 +97,7 @@ describe('handshake', () => {
   ];
   for (const [what, path, headers, code, msg] of refusals) {
     test(`${what} gets code ${code} in the first frame, then a normal close with the msg`, async () => {
-      const c = await FrameClient.open(`${ws}${path}`, headers);
+      const c = await connect(`${ws}${path}`, headers);
       const closed = await c.waitClosed();
       assert.deepEqual(c.frames, [{ syncId: '', data: { code, msg } }]);
       assert.deepEqual(closed, { code: 1000, reason: msg });
@@ -107,13 +106,13 @@ describe('handshake', () => {
 
   test('an unbound (verified, never bound) sessionKey gets code 4', async () => {
     const v = await json(await post(`${api}/verify`, { verifyKey: KEY }));
-    const c = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&sessionKey=${v.session}`);
+    const c = await connect(`${ws}/all?verifyKey=${KEY}&sessionKey=${v.session}`);
     await c.waitClosed();
     assert.deepEqual(c.frames, [{ syncId: '', data: { code: 4, msg: 'Session未认证' } }]);
   });
 
   test('paths other than /message, /event, /all are not WebSocket endpoints', async () => {
-    await assert.rejects(FrameClient.open(`${ws}/other?verifyKey=${KEY}&qq=${BOT}`));
+    await assert.rejects(connect(`${ws}/other?verifyKey=${KEY}&qq=${BOT}`));
   });
 });
 
@@ -178,10 +177,10 @@ describe('commands', () => {
 
 describe('pushed events', () => {
   test('/all and /event get events in order, /message only message packets, all with syncId "-1"', async () => {
-    const all = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const all = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
     const key = (await all.handshake()).data!.session as string;
-    const event = await FrameClient.open(`${ws}/event?verifyKey=${KEY}&sessionKey=${key}`);
-    const message = await FrameClient.open(`${ws}/message?verifyKey=${KEY}&sessionKey=${key}`);
+    const event = await connect(`${ws}/event?verifyKey=${KEY}&sessionKey=${key}`);
+    const message = await connect(`${ws}/message?verifyKey=${KEY}&sessionKey=${key}`);
     await event.handshake();
     await message.handshake();
 
@@ -206,8 +205,8 @@ describe('pushed events', () => {
   });
 
   test('two sessions of the same bot both receive every event', async () => {
-    const a = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
-    const b = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const a = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const b = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
     await a.handshake();
     await b.handshake();
     await play({ user_id: 10001, message: 'for both' });
@@ -217,7 +216,7 @@ describe('pushed events', () => {
   });
 
   test('a pushed message is in the cache before clients see it: messageFromId resolves at once', async () => {
-    const c = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const c = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
     await c.handshake();
     await play({ user_id: 10001, group_id: GROUP, message: 'cached?' });
     const push = await c.next((f) => JSON.stringify(f.data).includes('cached?'));
@@ -231,11 +230,11 @@ describe('pushed events', () => {
 
 describe('channels', () => {
   test('a new socket on the same path and session replaces the old one; other paths coexist', async () => {
-    const first = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const first = await connect(`${ws}/all?verifyKey=${KEY}&qq=${BOT}`);
     const key = (await first.handshake()).data!.session as string;
-    const other = await FrameClient.open(`${ws}/event?verifyKey=${KEY}&sessionKey=${key}`);
+    const other = await connect(`${ws}/event?verifyKey=${KEY}&sessionKey=${key}`);
     await other.handshake();
-    const second = await FrameClient.open(`${ws}/all?verifyKey=${KEY}&sessionKey=${key}`);
+    const second = await connect(`${ws}/all?verifyKey=${KEY}&sessionKey=${key}`);
     await second.handshake();
     const closed = await first.waitClosed();
     assert.equal(closed.code, 1000);
@@ -260,19 +259,23 @@ describe('limits and liveness', () => {
     server.on('upgrade', (req, socket, head) => face.handleUpgrade(req, socket, head) || socket.destroy());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return {
+    let stopped: Promise<void> | undefined;
+    const own = {
       face,
       url,
-      async stop() {
-        await face.stop();
-        await new Promise<void>((r) => server.close(() => r()));
-      },
+      stop: () =>
+        (stopped ??= (async () => {
+          await face.stop();
+          await new Promise<void>((r) => server.close(() => r()));
+        })()),
     };
+    cleanups.push(own.stop);
+    return own;
   }
 
   test('a client that does not read gets its pushes dropped and counted instead of buffered', async () => {
     const own = await ownFace({ maxBufferedBytes: 256 * 1024 });
-    const c = await FrameClient.open(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const c = await connect(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
     await c.handshake();
     await until(() => own.face.stats().sockets === 1, 'the socket attached');
     (c.ws as unknown as { _socket: { pause(): void } })._socket.pause(); // the client stops reading
@@ -290,10 +293,11 @@ describe('limits and liveness', () => {
 
   test('the server pings sockets and terminates one that never answers', async () => {
     const own = await ownFace({ pingIntervalMs: 30 });
-    const good = await FrameClient.open(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const good = await connect(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
     let pings = 0;
     good.ws.on('ping', () => pings++);
     const deaf = new FrameClient(new WebSocket(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`, { autoPong: false }));
+    cleanups.push(() => deaf.terminate());
     await deaf.handshake();
     await good.handshake();
     const closed = await deaf.waitClosed();
@@ -306,7 +310,7 @@ describe('limits and liveness', () => {
 
   test('a frame over the size limit closes the socket with 1009', async () => {
     const own = await ownFace({}, 1024);
-    const c = await FrameClient.open(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
+    const c = await connect(`${own.url}/all?verifyKey=${KEY}&qq=${BOT}`);
     await c.handshake();
     c.ws.send(JSON.stringify({ syncId: '1', command: 'about', content: { pad: 'x'.repeat(4096) } }));
     assert.equal((await c.waitClosed()).code, 1009);

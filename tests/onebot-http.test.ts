@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startBridge, type Bridge } from '../src/app';
 import { BridgeError, toBridgeError } from '../src/errors';
 import { errorEnvelope, RETCODE } from '../adapters/onebot-common/envelope';
+import { until } from './helpers';
 
 interface Reply {
   status: number;
@@ -21,14 +22,6 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-/** Poll until `check` passes (background work has no completion signal on the wire). */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 describe('OneBot HTTP face', () => {
   let bridge: Bridge;
@@ -170,7 +163,7 @@ describe('OneBot HTTP face', () => {
   test('_async answers async at once and runs the action in the background', async () => {
     const r = await call('/set_qq_profile_async', json({ nickname: 'AsyncNick', echo: 'x' }));
     assert.deepEqual(r.body, { status: 'async', retcode: 1, data: null, echo: 'x' });
-    await eventually(async () => (await call('/get_login_info')).body.data.nickname === 'AsyncNick', 'nickname set in the background');
+    await until(async () => (await call('/get_login_info')).body.data.nickname === 'AsyncNick', 'nickname set in the background');
   });
 
   test('_async of an unknown action or a stub fails at once', async () => {
@@ -187,7 +180,7 @@ describe('OneBot HTTP face', () => {
     const second = await call('/set_qq_profile_rate_limited', json({ nickname: 'Queued2' }));
     assert.equal(first.body.status, 'async');
     assert.equal(second.body.retcode, 1);
-    await eventually(async () => (await call('/get_login_info')).body.data.nickname === 'Queued2', 'both queued calls ran');
+    await until(async () => (await call('/get_login_info')).body.data.nickname === 'Queued2', 'both queued calls ran');
   });
 
   test('the sandbox control surface is not shadowed by the action routes', async () => {

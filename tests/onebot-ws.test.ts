@@ -1,67 +1,15 @@
 /** The OneBot v11 forward WebSocket face on a real port, against the sandbox account. */
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import WebSocket from 'ws';
-import winston from 'winston';
 import { startBridge, type Bridge } from '../src/app';
 import { RATE_LIMIT_QUEUE_MAX } from '../adapters/onebot-common/dispatch';
+import { captureLogger, FrameClient, play, within, type AnyFrame } from './helpers';
 
-type Frame = Record<string, any>;
-
-/** A client that records every frame and lets a test await the next one matching a predicate. */
-class Client {
-  readonly frames: Frame[] = [];
-  closed?: { code: number };
-  private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  private onClose: (() => void)[] = [];
-  private seq = 0;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const f = JSON.parse(data.toString()) as Frame;
-      this.frames.push(f);
-      this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true));
-    });
-    ws.on('close', (code) => {
-      this.closed = { code };
-      for (const c of this.onClose) c();
-    });
-    ws.on('error', () => undefined);
-  }
-
-  static open(url: string, headers?: Record<string, string>): Promise<Client> {
-    const ws = new WebSocket(url, { headers });
-    const c = new Client(ws);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(c));
-      ws.once('error', reject);
-    });
-  }
-
-  next(pred: (f: Frame) => boolean = () => true): Promise<Frame> {
-    const hit = this.frames.find(pred);
-    if (hit) return Promise.resolve(hit);
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-
-  /** Send an API frame with a fresh echo and await its reply. */
-  async call(action: string, params?: unknown): Promise<Frame> {
-    const echo = `e${++this.seq}`;
-    this.ws.send(JSON.stringify({ action, params, echo }));
-    return this.next((f) => f.echo === echo);
-  }
-
-  closedNow(): Promise<{ code: number }> {
-    if (this.closed) return Promise.resolve(this.closed);
-    return new Promise((resolve) => this.onClose.push(() => resolve(this.closed!)));
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
+type Frame = AnyFrame;
+type Client = FrameClient<Frame>;
+const openClient = (url: string, headers?: Record<string, string>) => FrameClient.open<Frame>(url, headers);
 
 /** The HTTP status a refused handshake answers with. */
 function handshakeStatus(url: string, headers?: Record<string, string>): Promise<number> {
@@ -84,21 +32,12 @@ const isHeartbeat = (f: Frame) => f.post_type === 'meta_event' && f.meta_event_t
 const isMessageText = (text: string) => (f: Frame) =>
   f.post_type === 'message' && Array.isArray(f.message) && f.message.some((s: Frame) => s.type === 'text' && s.data.text === text);
 
-async function play(bridge: Bridge, op: string, body: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `sandbox ${op}: ${await res.text()}`);
-}
-
 describe('OneBot forward WS face', () => {
   let bridge: Bridge;
   let url: string;
   const clients: Client[] = [];
   const open = async (path: string, headers?: Record<string, string>) => {
-    const c = await Client.open(url + path, headers);
+    const c = await openClient(url + path, headers);
     clients.push(c);
     return c;
   };
@@ -113,7 +52,7 @@ describe('OneBot forward WS face', () => {
     url = `ws://127.0.0.1:${bridge.ports.onebot}`;
   });
   after(async () => {
-    for (const c of clients) c.close();
+    for (const c of clients) c.terminate();
     await bridge.stop();
   });
 
@@ -225,7 +164,7 @@ describe('OneBot forward WS face', () => {
     const big = await open('/api');
     const other = await open('/api');
     big.ws.send(JSON.stringify({ action: 'get_login_info', params: { pad: 'x'.repeat(8000) } }));
-    assert.equal((await big.closedNow()).code, 1009);
+    assert.equal((await big.waitClosed()).code, 1009);
     assert.equal((await other.call('get_login_info')).retcode, 0);
   });
 
@@ -235,15 +174,21 @@ describe('OneBot forward WS face', () => {
 });
 
 describe('OneBot forward WS face options', () => {
-  const bridges: Bridge[] = [];
+  /** What a test opened: closed after it (sockets first, then bridges), even when it fails midway. */
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
   const start = async (onebot: Record<string, unknown>) => {
     const b = await startBridge({ onebot: { port: 0, heartbeat: { enable: false, interval: 15000 }, ...onebot }, mirai: { adapters: [] }, logLevel: 'silent' });
-    bridges.push(b);
+    cleanups.push(() => b.stop());
     return { b, url: `ws://127.0.0.1:${b.ports.onebot}` };
   };
-  after(async () => {
-    for (const b of bridges) await b.stop();
-  });
+  const connect = async (url: string) => {
+    const c = await openClient(url);
+    cleanups.push(() => c.terminate());
+    return c;
+  };
 
   test('the access token is checked at the handshake: 401 missing, 403 wrong, open when right', async () => {
     const { url } = await start({ accessToken: 'tok' });
@@ -252,42 +197,41 @@ describe('OneBot forward WS face options', () => {
     assert.equal(await handshakeStatus(`${url}/event?access_token=bad`), 403);
     assert.equal(await handshakeStatus(`${url}/api`, { authorization: 'Bearer tok' }), 101);
     assert.equal(await handshakeStatus(`${url}/api`, { authorization: 'Token tok' }), 101);
-    const c = await Client.open(`${url}/?access_token=tok`);
+    const c = await connect(`${url}/?access_token=tok`);
     assert.equal((await c.call('get_login_info')).retcode, 0);
-    c.close();
+    c.terminate();
   });
 
   test('reportSelfMessage pushes message_sent events', async () => {
     const { b, url } = await start({ reportSelfMessage: true });
-    const c = await Client.open(`${url}/event`);
+    const c = await connect(`${url}/event`);
     await play(b, 'self_message', { user_id: 10001, message: 'mine' });
     const ev = await c.next((f) => f.post_type === 'message_sent');
     assert.equal(ev.user_id, 10000);
-    c.close();
+    c.terminate();
   });
 
   test('messageFormat string turns message events into CQ strings', async () => {
     const { b, url } = await start({ messageFormat: 'string' });
-    const c = await Client.open(`${url}/event`);
+    const c = await connect(`${url}/event`);
     await play(b, 'message', { user_id: 10001, message: [{ type: 'text', data: { text: 'a&b ' } }, { type: 'face', data: { id: '14' } }] });
     const ev = await c.next((f) => f.post_type === 'message');
     assert.equal(typeof ev.message, 'string');
     assert.match(ev.message, /^a&amp;b \[CQ:face,id=14\]$/);
-    c.close();
+    c.terminate();
   });
 
   test('a consumer that stops reading loses events (logged once per burst) while the others get them all', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-    const logger = winston.createLogger({ level: 'warn', transports: [new winston.transports.Stream({ stream: sink })] });
+    const { logger, lines } = captureLogger('warn');
     const b = await startBridge({ onebot: { port: 0, heartbeat: { enable: false, interval: 15000 } }, mirai: { adapters: [] } }, { logger });
-    bridges.push(b);
+    cleanups.push(() => b.stop());
     // A raw socket that completes the handshake, reads the first bytes, then never reads again.
     const slow = net.connect(b.ports.onebot!, '127.0.0.1');
+    cleanups.push(() => void slow.destroy());
     slow.write('GET /event HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
-    await new Promise((resolve) => slow.once('data', resolve));
+    await within(new Promise((resolve) => slow.once('data', resolve)), 'the handshake answer');
     slow.pause();
-    const fast = await Client.open(`ws://127.0.0.1:${b.ports.onebot}/event`);
+    const fast = await connect(`ws://127.0.0.1:${b.ports.onebot}/event`);
     const text = 'x'.repeat(2 * 1024 * 1024);
     const total = 64; // 128 MB: far more than the bound plus what loopback socket buffers can hold
     for (let i = 0; i < total; i++) {
@@ -297,12 +241,12 @@ describe('OneBot forward WS face options', () => {
     assert.equal(fast.frames.filter((f) => f.notice_type === 'test_flood').length, total);
     assert.equal(lines.filter((l) => l.includes('slow consumer')).length, 1);
     slow.destroy();
-    fast.close();
+    fast.terminate();
   });
 
   test('the _rate_limited queue is bounded: once full, calls are refused with 1500', async () => {
     const { url } = await start({});
-    const c = await Client.open(`${url}/api`);
+    const c = await connect(`${url}/api`);
     const total = RATE_LIMIT_QUEUE_MAX + 50;
     for (let i = 0; i < total; i++) c.ws.send(JSON.stringify({ action: 'get_login_info_rate_limited', echo: i }));
     await c.next(() => c.frames.length === total);
@@ -313,15 +257,15 @@ describe('OneBot forward WS face options', () => {
     assert.equal(accepted.length + refused.length, total);
     assert.equal(refused[0].retcode, 1500);
     assert.match(refused[0].message, /queue/);
-    c.close();
+    c.terminate();
   });
 
   test('stopping the bridge closes every socket', async () => {
     const { b, url } = await start({});
-    const a = await Client.open(`${url}/`);
-    const e = await Client.open(`${url}/api`);
+    const a = await connect(`${url}/`);
+    const e = await connect(`${url}/api`);
     await b.stop();
-    assert.equal((await a.closedNow()).code, 1001);
-    assert.equal((await e.closedNow()).code, 1001);
+    assert.equal((await a.waitClosed()).code, 1001);
+    assert.equal((await e.waitClosed()).code, 1001);
   });
 });

@@ -4,8 +4,9 @@
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, type Bridge } from '../src/app';
+import type { Bridge } from '../src/app';
 import type { OneBotEvent } from '../src/core/types';
+import { notices as noticesOf, oneBotHttp, openSandbox } from './helpers';
 
 const SELF = 10000;
 const ALICE = 10001; // friend, category 1, remark 'alice'
@@ -16,35 +17,14 @@ let bridge: Bridge;
 let events: OneBotEvent[];
 
 beforeEach(async () => {
-  bridge = await startBridge({ onebot: { port: 0 }, mirai: { adapters: [] }, logLevel: 'silent' });
-  events = [];
-  bridge.core.events.on('event', (e: OneBotEvent) => events.push(e));
+  ({ bridge, events } = await openSandbox());
 });
-afterEach(async () => {
-  await bridge.stop();
-});
+afterEach(() => bridge?.stop());
 
-const url = (p: string) => `http://127.0.0.1:${bridge.ports.onebot}${p}`;
-
-async function post(action: string, body: unknown = {}): Promise<{ status: string; retcode: number; data: any }> {
-  const res = await fetch(url(`/${action}`), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  return res.json() as Promise<any>;
-}
-async function ok(action: string, body: unknown = {}): Promise<any> {
-  const env = await post(action, body);
-  assert.equal(env.retcode, 0, `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  return env.data;
-}
-async function retcode(action: string, body: unknown = {}): Promise<number> {
-  return (await post(action, body)).retcode;
-}
-async function control(op: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url(`/sandbox/${op}`), body === undefined
-    ? { method: 'GET' }
-    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
-const notices = (type: string) => events.filter((e) => e.post_type === 'notice' && e.notice_type === type);
+const { post, ok, retcode, control: controlAs } = oneBotHttp(() => bridge);
+/** POST /sandbox/<op> with a body, GET without one: status and answer. */
+const control = (op: string, body?: Record<string, unknown>) => (body === undefined ? controlAs('GET', op) : controlAs('POST', op, body));
+const notices = (type: string) => noticesOf(events, type);
 
 // ── profiles ──────────────────────────────────────────────────────────────────────────────────
 

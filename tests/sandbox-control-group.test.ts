@@ -7,8 +7,9 @@
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBridge, type Bridge } from '../src/app';
+import type { Bridge } from '../src/app';
 import type { OneBotEvent } from '../src/core/types';
+import { oneBotHttp, openSandbox } from './helpers';
 
 const SELF = 10000, ALICE = 10001, BOB = 10002, CAROL = 10003, DAVE = 10004, EVE = 10005;
 const OWNED = 20001, ADMINED = 20002, MEMBER_OF = 20003;
@@ -16,33 +17,7 @@ const OWNED = 20001, ADMINED = 20002, MEMBER_OF = 20003;
 let bridge: Bridge;
 let events: OneBotEvent[];
 
-async function raw(op: string, body: unknown): Promise<Response> {
-  return fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/${op}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-}
-async function control(op: string, body: unknown): Promise<any> {
-  const res = await raw(op, body);
-  const json = await res.json();
-  assert.equal(res.status, 200, `control ${op} ${JSON.stringify(body)} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-async function refused(op: string, body: unknown, status = 400): Promise<void> {
-  const res = await raw(op, body);
-  const json = (await res.json()) as { error: unknown };
-  assert.equal(res.status, status, `control ${op} ${JSON.stringify(body)} should answer ${status}, got ${res.status} ${JSON.stringify(json)}`);
-  assert.equal(typeof json.error, 'string');
-}
-async function ok(action: string, body: unknown = {}): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/${action}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const env = (await res.json()) as { status: string; data: any };
-  assert.equal(env.status, 'ok', `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  return env.data;
-}
-const failsWith = (action: string, params: Record<string, unknown>, kind: string) =>
-  assert.rejects(bridge.core.call(action, params), (e: any) => e.kind === kind, `${action} should fail with ${kind}`);
+const { ok, failsWith, play, refused } = oneBotHttp(() => bridge);
 /** Events of a kind, without the fields every event has. */
 const seen = (type: string) =>
   events.filter((e) => e.notice_type === type || e.request_type === type).map(({ time, self_id, post_type, ...rest }) => rest);
@@ -50,22 +25,18 @@ const memberIds = async (group_id: number) => (await ok('get_group_member_list',
 const groupIds = async () => (await ok('get_group_list')).map((g: any) => g.group_id);
 
 beforeEach(async () => {
-  bridge = await startBridge({ onebot: { port: 0 }, mirai: { adapters: [] }, logLevel: 'silent' });
-  events = [];
-  bridge.core.events.on('event', (e: OneBotEvent) => events.push(e));
+  ({ bridge, events } = await openSandbox());
 });
-afterEach(async () => {
-  await bridge.stop();
-});
+afterEach(() => bridge?.stop());
 
 test('member_join adds a newcomer (a new person when unknown) and emits group_increase', async () => {
-  const m = await control('member_join', { group_id: OWNED, user_id: 30001, nickname: 'Newbie' });
+  const m = await play('member_join', { group_id: OWNED, user_id: 30001, nickname: 'Newbie' });
   assert.equal(m.user_id, 30001);
   assert.equal(m.nickname, 'Newbie');
   assert.equal(m.role, 'member');
   assert.ok((await memberIds(OWNED)).includes(30001));
   assert.equal(bridge.sandbox!.world.people.get(30001)?.nickname, 'Newbie');
-  await control('member_join', { group_id: String(MEMBER_OF), user_id: String(DAVE), operator_id: EVE, sub_type: 'invite' });
+  await play('member_join', { group_id: String(MEMBER_OF), user_id: String(DAVE), operator_id: EVE, sub_type: 'invite' });
   assert.deepEqual(seen('group_increase'), [
     { notice_type: 'group_increase', sub_type: 'approve', group_id: OWNED, operator_id: SELF, user_id: 30001 },
     { notice_type: 'group_increase', sub_type: 'invite', group_id: MEMBER_OF, operator_id: EVE, user_id: DAVE },
@@ -83,7 +54,7 @@ test('member_join refuses members, unknown groups, the bot, bad sub_types and ba
 });
 
 test('member_leave: someone leaves (group_decrease leave, operator = themself); owners cannot', async () => {
-  await control('member_leave', { group_id: OWNED, user_id: DAVE });
+  await play('member_leave', { group_id: OWNED, user_id: DAVE });
   assert.ok(!(await memberIds(OWNED)).includes(DAVE));
   assert.deepEqual(seen('group_decrease'), [{ notice_type: 'group_decrease', sub_type: 'leave', group_id: OWNED, operator_id: DAVE, user_id: DAVE }]);
   await refused('member_leave', { group_id: ADMINED, user_id: BOB });
@@ -91,11 +62,11 @@ test('member_leave: someone leaves (group_decrease leave, operator = themself); 
 });
 
 test('member_kick: an admin kicks a member; kicking the bot removes the group (kick_me)', async () => {
-  await control('member_kick', { group_id: OWNED, user_id: DAVE, operator_id: ALICE });
+  await play('member_kick', { group_id: OWNED, user_id: DAVE, operator_id: ALICE });
   assert.ok(!(await memberIds(OWNED)).includes(DAVE));
   await refused('member_kick', { group_id: OWNED, user_id: SELF, operator_id: ALICE }); // an admin cannot kick the owner
   await refused('member_kick', { group_id: ADMINED, user_id: CAROL, operator_id: ALICE }); // Alice is a plain member there
-  await control('member_kick', { group_id: ADMINED, user_id: SELF, operator_id: BOB });
+  await play('member_kick', { group_id: ADMINED, user_id: SELF, operator_id: BOB });
   assert.deepEqual(await groupIds(), [OWNED, MEMBER_OF]);
   await failsWith('get_group_member_list', { group_id: ADMINED }, 'not_found');
   assert.deepEqual(seen('group_decrease'), [
@@ -106,11 +77,11 @@ test('member_kick: an admin kicks a member; kicking the bot removes the group (k
 
 test('member_mute: a mute of the bot shows in its member info and lifts with duration 0', async () => {
   const before = Math.floor(Date.now() / 1000);
-  const m = await control('member_mute', { group_id: MEMBER_OF, user_id: SELF, operator_id: CAROL, duration: 300 });
+  const m = await play('member_mute', { group_id: MEMBER_OF, user_id: SELF, operator_id: CAROL, duration: 300 });
   const after = Math.floor(Date.now() / 1000);
   assert.ok(m.shut_up_timestamp >= before + 300 && m.shut_up_timestamp <= after + 300);
   assert.equal((await ok('get_group_member_info', { group_id: MEMBER_OF, user_id: SELF })).shut_up_timestamp, m.shut_up_timestamp);
-  await control('member_mute', { group_id: MEMBER_OF, user_id: SELF, operator_id: ALICE, duration: 0 });
+  await play('member_mute', { group_id: MEMBER_OF, user_id: SELF, operator_id: ALICE, duration: 0 });
   assert.equal((await ok('get_group_member_info', { group_id: MEMBER_OF, user_id: SELF })).shut_up_timestamp, 0);
   assert.deepEqual(seen('group_ban'), [
     { notice_type: 'group_ban', sub_type: 'ban', group_id: MEMBER_OF, operator_id: CAROL, user_id: SELF, duration: 300 },
@@ -121,16 +92,16 @@ test('member_mute: a mute of the bot shows in its member info and lifts with dur
 });
 
 test('whole_ban: an admin mutes and unmutes the whole group', async () => {
-  await control('whole_ban', { group_id: ADMINED, operator_id: BOB, enable: true });
+  await play('whole_ban', { group_id: ADMINED, operator_id: BOB, enable: true });
   assert.equal((await ok('get_group_info', { group_id: ADMINED })).group_all_shut, -1);
-  await control('whole_ban', { group_id: ADMINED, operator_id: BOB, enable: 'false' });
+  await play('whole_ban', { group_id: ADMINED, operator_id: BOB, enable: 'false' });
   assert.equal((await ok('get_group_info', { group_id: ADMINED })).group_all_shut, 0);
   assert.deepEqual(seen('group_ban').map((e) => [e.sub_type, e.user_id, e.duration, e.operator_id]), [['ban', 0, -1, BOB], ['lift_ban', 0, 0, BOB]]);
   await refused('whole_ban', { group_id: ADMINED, operator_id: CAROL });
 });
 
 test('member_card: a member changes their card (group_card notice)', async () => {
-  const m = await control('member_card', { group_id: OWNED, user_id: DAVE, card: 'Dave the Brave' });
+  const m = await play('member_card', { group_id: OWNED, user_id: DAVE, card: 'Dave the Brave' });
   assert.equal(m.card, 'Dave the Brave');
   assert.equal((await ok('get_group_member_info', { group_id: OWNED, user_id: DAVE })).card, 'Dave the Brave');
   assert.deepEqual(seen('group_card'), [{ notice_type: 'group_card', group_id: OWNED, user_id: DAVE, card_new: 'Dave the Brave', card_old: 'Dave' }]);
@@ -138,10 +109,10 @@ test('member_card: a member changes their card (group_card notice)', async () =>
 });
 
 test('member_admin: the owner makes someone (the bot too) an admin and back', async () => {
-  await control('member_admin', { group_id: MEMBER_OF, user_id: SELF, enable: true });
+  await play('member_admin', { group_id: MEMBER_OF, user_id: SELF, enable: true });
   assert.equal((await ok('get_group_member_info', { group_id: MEMBER_OF, user_id: SELF })).role, 'admin');
   await ok('set_group_ban', { group_id: MEMBER_OF, user_id: EVE, duration: 60 }); // now allowed
-  await control('member_admin', { group_id: MEMBER_OF, user_id: SELF, enable: false });
+  await play('member_admin', { group_id: MEMBER_OF, user_id: SELF, enable: false });
   await failsWith('set_group_ban', { group_id: MEMBER_OF, user_id: EVE, duration: 60 }, 'permission');
   assert.deepEqual(seen('group_admin'), [
     { notice_type: 'group_admin', sub_type: 'set', group_id: MEMBER_OF, user_id: SELF },
@@ -151,9 +122,9 @@ test('member_admin: the owner makes someone (the bot too) an admin and back', as
 });
 
 test('member_title and member_honor: notify title / honor notices, visible in member and honor info', async () => {
-  await control('member_title', { group_id: OWNED, user_id: BOB, title: 'Chatterbox' });
+  await play('member_title', { group_id: OWNED, user_id: BOB, title: 'Chatterbox' });
   assert.equal((await ok('get_group_member_info', { group_id: OWNED, user_id: BOB })).title, 'Chatterbox');
-  await control('member_honor', { group_id: OWNED, user_id: BOB, honor_type: 'talkative' });
+  await play('member_honor', { group_id: OWNED, user_id: BOB, honor_type: 'talkative' });
   assert.equal((await ok('get_group_honor_info', { group_id: OWNED, type: 'talkative' })).current_talkative.user_id, BOB);
   assert.deepEqual(seen('notify'), [
     { notice_type: 'notify', sub_type: 'title', group_id: OWNED, user_id: BOB, title: 'Chatterbox' },
@@ -164,7 +135,7 @@ test('member_title and member_honor: notify title / honor notices, visible in me
 });
 
 test('group_name: an admin renames the group (notify group_name with name_new)', async () => {
-  await control('group_name', { group_id: MEMBER_OF, operator_id: ALICE, name: 'Loud Room' });
+  await play('group_name', { group_id: MEMBER_OF, operator_id: ALICE, name: 'Loud Room' });
   assert.equal((await ok('get_group_info', { group_id: MEMBER_OF })).group_name, 'Loud Room');
   assert.deepEqual(seen('notify'), [{ notice_type: 'notify', sub_type: 'group_name', group_id: MEMBER_OF, user_id: ALICE, name_new: 'Loud Room' }]);
   await refused('group_name', { group_id: MEMBER_OF, operator_id: EVE, name: 'x' });
@@ -172,7 +143,7 @@ test('group_name: an admin renames the group (notify group_name with name_new)',
 });
 
 test('group_upload: a member uploads a file (group_upload notice) that lists in the group', async () => {
-  const f = await control('group_upload', { group_id: OWNED, user_id: BOB, name: 'photo.jpg', size: 2048 });
+  const f = await play('group_upload', { group_id: OWNED, user_id: BOB, name: 'photo.jpg', size: 2048 });
   assert.equal(f.file_name, 'photo.jpg');
   assert.equal(f.uploader, BOB);
   const root = await ok('get_group_root_files', { group_id: OWNED });
@@ -185,7 +156,7 @@ test('group_upload: a member uploads a file (group_upload notice) that lists in 
 // ── requests ──────────────────────────────────────────────────────────────────────────────────
 
 test('join_request → request event and system message; approving adds the member (group_increase approve)', async () => {
-  const { flag } = await control('join_request', { group_id: ADMINED, user_id: DAVE, comment: 'let me in' });
+  const { flag } = await play('join_request', { group_id: ADMINED, user_id: DAVE, comment: 'let me in' });
   assert.equal(typeof flag, 'string');
   assert.deepEqual(seen('group'), [{
     request_type: 'group', sub_type: 'add', group_id: ADMINED, user_id: DAVE, comment: 'let me in', flag, group_name: 'Chatter', nickname: 'Dave',
@@ -203,7 +174,7 @@ test('join_request → request event and system message; approving adds the memb
 });
 
 test('rejecting a join request (sub_type given as type) drops it without adding anyone', async () => {
-  const { flag } = await control('join_request', { group_id: OWNED, user_id: 30002, nickname: 'Stranger' });
+  const { flag } = await play('join_request', { group_id: OWNED, user_id: 30002, nickname: 'Stranger' });
   await ok('set_group_add_request', { flag, type: 'add', approve: false, reason: 'no' });
   assert.ok(!(await memberIds(OWNED)).includes(30002));
   assert.equal(seen('group_increase').length, 0);
@@ -218,7 +189,7 @@ test('join_request needs the bot to be an admin and the person to be outside the
 });
 
 test('group_invite → invite request; approving puts the bot in the group (group_increase invite)', async () => {
-  const { flag } = await control('group_invite', { group_id: 20099, group_name: 'New Friends', user_id: ALICE });
+  const { flag } = await play('group_invite', { group_id: 20099, group_name: 'New Friends', user_id: ALICE });
   assert.deepEqual(seen('group'), [{
     request_type: 'group', sub_type: 'invite', group_id: 20099, user_id: ALICE, comment: '', flag, group_name: 'New Friends', nickname: 'Alice',
   }]);
@@ -234,7 +205,7 @@ test('group_invite → invite request; approving puts the bot in the group (grou
 });
 
 test('a declined invitation leaves the bot outside the group', async () => {
-  const { flag } = await control('group_invite', { group_id: 20098, user_id: BOB });
+  const { flag } = await play('group_invite', { group_id: 20098, user_id: BOB });
   await ok('set_group_add_request', { flag, approve: false });
   assert.deepEqual(await groupIds(), [OWNED, ADMINED, MEMBER_OF]);
   assert.deepEqual(await ok('get_group_system_msg'), { invited_requests: [], join_requests: [] });

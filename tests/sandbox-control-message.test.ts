@@ -2,17 +2,11 @@
  * The message side of the sandbox control surface (`/sandbox/<op>` on the OneBot port): the other
  * people write, recall, poke and react, and the bot writes from another device — with the events QQ shows.
  */
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALICE, BOB, CAROL, CHATTER, DAVE, EVE, LOBBY, QUIET, SELF, notices, open, type Harness } from './sandbox-message-helpers';
+import { ALICE, BOB, CAROL, CHATTER, DAVE, EVE, LOBBY, QUIET, SELF, notices, sandboxPerTest } from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await open();
-});
-afterEach(async () => {
-  await h.stop();
-});
+const h = sandboxPerTest();
 
 const messages = (post_type = 'message') => h.events.filter((e) => e.post_type === post_type) as any[];
 const strip = ({ time: _t, ...e }: any) => e;

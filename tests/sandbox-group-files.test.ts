@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startBridge, type Bridge } from '../src/app';
+import type { Bridge } from '../src/app';
 import type { OneBotEvent } from '../src/core/types';
+import { oneBotHttp, openSandbox } from './helpers';
 
 const SELF = 10000, EVE = 10005;
 const G = 20001, MEMBER_OF = 20003;
@@ -24,28 +25,7 @@ let events: OneBotEvent[];
 let tmp: string;
 let localFile: string;
 
-interface Envelope { status: string; retcode: number; data: any; message?: string }
-
-async function post(action: string, body: unknown = {}): Promise<Envelope> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/${action}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${action}: HTTP ${res.status}`);
-  return (await res.json()) as Envelope;
-}
-async function ok(action: string, body: unknown = {}): Promise<any> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'ok', `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  return env.data;
-}
-async function fails(action: string, body: unknown, retcode: number): Promise<void> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'failed', `${action} ${JSON.stringify(body)} should fail`);
-  assert.equal(env.retcode, retcode, `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-}
-const failsWith = (action: string, params: Record<string, unknown>, kind: string) =>
-  assert.rejects(bridge.core.call(action, params), (e: any) => e.kind === kind, `${action} should fail with ${kind}`);
-
+const { ok, fails, failsWith } = oneBotHttp(() => bridge);
 const root = () => ok('get_group_root_files', { group_id: G });
 const inFolder = (folder_id: string) => ok('get_group_files_by_folder', { group_id: G, folder_id });
 const names = (l: { files: any[] }) => l.files.map((f) => f.file_name).sort();
@@ -58,13 +38,9 @@ before(() => {
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 beforeEach(async () => {
-  bridge = await startBridge({ onebot: { port: 0 }, mirai: { adapters: [] }, logLevel: 'silent' });
-  events = [];
-  bridge.core.events.on('event', (e: OneBotEvent) => events.push(e));
+  ({ bridge, events } = await openSandbox());
 });
-afterEach(async () => {
-  await bridge.stop();
-});
+afterEach(() => bridge?.stop());
 
 test('get_group_root_files answers the file and folder objects with the real group id', async () => {
   const l = await root();

@@ -7,82 +7,32 @@
 import { test, beforeEach, afterEach, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { startBridge, type Bridge } from '../src/app';
+import type { Bridge } from '../src/app';
 import type { OneBotEvent } from '../src/core/types';
+import { notices as noticesOf, oneBotHttp, openSandbox, PNG_B64, pngFixture, type PngFixture } from './helpers';
 
 const SELF = 10000, ALICE = 10001, BOB = 10002, CAROL = 10003, DAVE = 10004;
 const OWNED = 20001, ADMINED = 20002, MEMBER_OF = 20003;
-const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 let bridge: Bridge;
 let events: OneBotEvent[];
-let tmp: string;
-let pngPath: string;
-let imageServer: http.Server;
-let imageBase: string;
+let png: PngFixture;
 
-interface Envelope { status: string; retcode: number; data: any; message?: string }
-
-async function post(action: string, body: unknown = {}): Promise<Envelope> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/${action}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${action}: HTTP ${res.status}`);
-  return (await res.json()) as Envelope;
-}
-async function ok(action: string, body: unknown = {}): Promise<any> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'ok', `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  return env.data;
-}
-async function fails(action: string, body: unknown, retcode: number): Promise<void> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'failed', `${action} ${JSON.stringify(body)} should fail`);
-  assert.equal(env.retcode, retcode, `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-}
-/** The BridgeError kind, through the action core. */
-const failsWith = (action: string, params: Record<string, unknown>, kind: string) =>
-  assert.rejects(bridge.core.call(action, params), (e: any) => e.kind === kind, `${action} should fail with ${kind}`);
-async function control(op: string, body: unknown): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/${op}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `control ${op}: HTTP ${res.status} ${await res.clone().text()}`);
-  return res.json();
-}
-const notices = (type: string, sub?: string) => events.filter((e) => e.notice_type === type && (sub === undefined || e.sub_type === sub));
+const { ok, fails, failsWith, play } = oneBotHttp(() => bridge);
+const notices = (type: string, sub?: string) => noticesOf(events, type, sub);
 const member = (group_id: number, user_id: number) => ok('get_group_member_info', { group_id, user_id });
 const memberIds = async (group_id: number) => (await ok('get_group_member_list', { group_id })).map((m: any) => m.user_id).sort();
 const nowS = () => Math.floor(Date.now() / 1000);
 
 before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-group-'));
-  pngPath = path.join(tmp, 'portrait.png');
-  fs.writeFileSync(pngPath, Buffer.from(PNG_B64, 'base64'));
-  imageServer = http.createServer((req, res) => {
-    if (req.url === '/portrait.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from(PNG_B64, 'base64'));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
-  imageBase = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}`;
+  png = await pngFixture('portrait.png');
 });
-after(async () => {
-  await new Promise((r) => imageServer.close(r));
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(() => png?.close());
 beforeEach(async () => {
-  bridge = await startBridge({ onebot: { port: 0 }, mirai: { adapters: [] }, logLevel: 'silent' });
-  events = [];
-  bridge.core.events.on('event', (e: OneBotEvent) => events.push(e));
+  ({ bridge, events } = await openSandbox());
 });
-afterEach(async () => {
-  await bridge.stop();
-});
+afterEach(() => bridge?.stop());
 
 // ── queries ───────────────────────────────────────────────────────────────────────────────────
 
@@ -135,8 +85,8 @@ test('get_group_at_all_remain: admins may @all, plain members may not', async ()
 });
 
 test('get_group_honor_info fills only the requested categories', async () => {
-  await control('member_honor', { group_id: OWNED, user_id: BOB, honor_type: 'talkative' });
-  await control('member_honor', { group_id: OWNED, user_id: DAVE, honor_type: 'performer' });
+  await play('member_honor', { group_id: OWNED, user_id: BOB, honor_type: 'talkative' });
+  await play('member_honor', { group_id: OWNED, user_id: DAVE, honor_type: 'performer' });
   const all = await ok('get_group_honor_info', { group_id: OWNED, type: 'all' });
   assert.equal(all.group_id, OWNED);
   assert.deepEqual(all.current_talkative, { user_id: BOB, nickname: 'Bob', avatar: all.current_talkative.avatar, day_count: 1 });
@@ -215,7 +165,7 @@ test('set_group_kick with reject_add_request refuses the person\'s later join re
   });
   assert.equal(res.status, 400);
   await ok('set_group_kick', { group_id: OWNED, user_id: DAVE });
-  assert.ok((await control('join_request', { group_id: OWNED, user_id: DAVE })).flag);
+  assert.ok((await play('join_request', { group_id: OWNED, user_id: DAVE })).flag);
 });
 
 test('set_group_kick_members (and batch_delete_group_member with user_ids) kicks all or none', async () => {
@@ -326,20 +276,20 @@ test('set_group_leave: the owner can only leave by dissolving the group', async 
 
 test('set_group_portrait takes a path, file://, base64:// or http(s) picture', async () => {
   const sha1 = createHash('sha1').update(Buffer.from(PNG_B64, 'base64')).digest('hex');
-  assert.equal(await ok('set_group_portrait', { group_id: OWNED, file: pngPath }), null);
+  assert.equal(await ok('set_group_portrait', { group_id: OWNED, file: png.file }), null);
   assert.equal(bridge.sandbox!.world.groups.get(OWNED)!.portrait, sha1);
-  await ok('set_group_portrait', { group_id: OWNED, file: `file://${pngPath}` });
+  await ok('set_group_portrait', { group_id: OWNED, file: `file://${png.file}` });
   await ok('set_group_portrait', { group_id: ADMINED, file: `base64://${PNG_B64}`, cache: 0 });
-  await ok('set_group_portrait', { group_id: ADMINED, file: `${imageBase}/portrait.png` });
+  await ok('set_group_portrait', { group_id: ADMINED, file: png.url });
   assert.equal(bridge.sandbox!.world.groups.get(ADMINED)!.portrait, sha1);
 });
 
 test('set_group_portrait: 1500 for a missing file or undecodable data, 1400 without file, admins only', async () => {
-  await failsWith('set_group_portrait', { group_id: OWNED, file: path.join(tmp, 'missing.png') }, 'file_missing');
-  await fails('set_group_portrait', { group_id: OWNED, file: path.join(tmp, 'missing.png') }, 1500);
+  await failsWith('set_group_portrait', { group_id: OWNED, file: path.join(png.dir, 'missing.png') }, 'file_missing');
+  await fails('set_group_portrait', { group_id: OWNED, file: path.join(png.dir, 'missing.png') }, 1500);
   await fails('set_group_portrait', { group_id: OWNED, file: 'base64://%%% not base64 %%%' }, 1500);
   await fails('set_group_portrait', { group_id: OWNED }, 1400);
-  await failsWith('set_group_portrait', { group_id: MEMBER_OF, file: pngPath }, 'permission');
+  await failsWith('set_group_portrait', { group_id: MEMBER_OF, file: png.file }, 'permission');
   assert.equal(bridge.sandbox!.world.groups.get(OWNED)!.portrait, undefined);
 });
 

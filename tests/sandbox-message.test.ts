@@ -2,22 +2,16 @@
  * The sandbox's message actions: sends, reads, recalls, forwards, history, read marks, pokes, essence,
  * reactions, media and quick operations — each checked through the world changes other actions see.
  */
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ALICE, BOB, CAROL, CHATTER, DAVE, EVE, LOBBY, QUIET, SELF, notices, open, rejectsWith, type Harness } from './sandbox-message-helpers';
+import { ALICE, BOB, CAROL, CHATTER, DAVE, EVE, LOBBY, QUIET, SELF, notices, sandboxPerTest, rejectsWith } from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await open();
-});
-afterEach(async () => {
-  await h.stop();
-});
+const h = sandboxPerTest();
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex').toUpperCase();

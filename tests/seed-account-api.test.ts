@@ -6,73 +6,29 @@
 import { test, beforeEach, afterEach, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { startBridge, type Bridge } from '../src/app';
+import type { Bridge } from '../src/app';
+import { oneBotHttp, openSandbox, PNG_B64, pngFixture, type PngFixture } from './helpers';
 
 const FRIEND = 10001; // Alice, a seed friend in category 1
 const SELF = 10000;
-// A real 1×1 PNG.
-const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 let bridge: Bridge;
-let tmp: string;
-let avatarPath: string;
-let imageServer: http.Server;
-let imageBase: string;
+let png: PngFixture;
 
-interface Envelope { status: string; retcode: number; data: any; message?: string }
-
-async function post(action: string, body: unknown = {}): Promise<Envelope> {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/${action}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${action}: HTTP ${res.status}`);
-  return (await res.json()) as Envelope;
-}
-
-/** The documented success: status ok, retcode 0, and the data (null unless the page gives a shape). */
-async function ok(action: string, body: unknown = {}): Promise<any> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'ok', `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  assert.equal(env.retcode, 0);
-  return env.data;
-}
-
-async function fails(action: string, body: unknown, retcode: number): Promise<Envelope> {
-  const env = await post(action, body);
-  assert.equal(env.status, 'failed', `${action} ${JSON.stringify(body)} should fail`);
-  assert.equal(env.retcode, retcode, `${action} ${JSON.stringify(body)} → ${JSON.stringify(env)}`);
-  return env;
-}
+/** `ok` is the documented success: status ok, retcode 0, and the data (null unless the page gives a shape). */
+const { ok, fails } = oneBotHttp(() => bridge);
 
 before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-account-'));
-  avatarPath = path.join(tmp, 'avatar.png');
-  fs.writeFileSync(avatarPath, Buffer.from(PNG_B64, 'base64'));
-  fs.writeFileSync(path.join(tmp, 'notes.txt'), 'not an image at all');
-  imageServer = http.createServer((req, res) => {
-    if (req.url === '/avatar.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from(PNG_B64, 'base64'));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
-  imageBase = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}`;
+  png = await pngFixture('avatar.png');
+  fs.writeFileSync(path.join(png.dir, 'notes.txt'), 'not an image at all');
 });
-after(async () => {
-  await new Promise((r) => imageServer.close(r));
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(() => png?.close());
 beforeEach(async () => {
-  bridge = await startBridge({ onebot: { port: 0 }, mirai: { adapters: [] }, logLevel: 'silent' });
+  ({ bridge } = await openSandbox());
 });
-afterEach(async () => {
-  await bridge.stop();
-});
+afterEach(() => bridge?.stop());
 
 // ── send_like ─────────────────────────────────────────────────────────────────────────────────
 
@@ -132,15 +88,15 @@ test('set_qq_profile: 1400 unless nickname or personal_note is given', async () 
 // ── set_qq_avatar ─────────────────────────────────────────────────────────────────────────────
 
 test('set_qq_avatar: a local file path (the example form) succeeds with null data', async () => {
-  assert.equal(await ok('set_qq_avatar', { file: avatarPath }), null);
+  assert.equal(await ok('set_qq_avatar', { file: png.file }), null);
   assert.match(bridge.sandbox!.world.self.avatar, /^[0-9a-f]{40}$/);
 });
 
 test('set_qq_avatar: file://, base64:// and http:// sources are accepted', async () => {
-  assert.equal(await ok('set_qq_avatar', { file: pathToFileURL(avatarPath).href }), null);
+  assert.equal(await ok('set_qq_avatar', { file: pathToFileURL(png.file).href }), null);
   const first = bridge.sandbox!.world.self.avatar;
   assert.equal(await ok('set_qq_avatar', { file: `base64://${PNG_B64}` }), null);
-  assert.equal(await ok('set_qq_avatar', { file: `${imageBase}/avatar.png` }), null);
+  assert.equal(await ok('set_qq_avatar', { file: png.url }), null);
   assert.equal(bridge.sandbox!.world.self.avatar, first); // the same picture each time
 });
 
@@ -149,11 +105,11 @@ test('set_qq_avatar: 1400 without file', async () => {
 });
 
 test('set_qq_avatar: 1500 when the picture cannot be read or decoded', async () => {
-  await fails('set_qq_avatar', { file: path.join(tmp, 'missing.png') }, 1500);
-  await fails('set_qq_avatar', { file: pathToFileURL(path.join(tmp, 'missing.png')).href }, 1500);
+  await fails('set_qq_avatar', { file: path.join(png.dir, 'missing.png') }, 1500);
+  await fails('set_qq_avatar', { file: pathToFileURL(path.join(png.dir, 'missing.png')).href }, 1500);
   await fails('set_qq_avatar', { file: 'base64://%%% not base64 %%%' }, 1500);
-  await fails('set_qq_avatar', { file: path.join(tmp, 'notes.txt') }, 1500);
-  await fails('set_qq_avatar', { file: `${imageBase}/gone.png` }, 1500);
+  await fails('set_qq_avatar', { file: path.join(png.dir, 'notes.txt') }, 1500);
+  await fails('set_qq_avatar', { file: `${png.base}/gone.png` }, 1500);
   assert.equal(bridge.sandbox!.world.self.avatar, '');
 });
 

@@ -13,6 +13,7 @@ import { resultToStandard } from '../src/backends/upstream/normalise-results';
 import { isBridgeError } from '../src/errors';
 import type { OneBotEvent } from '../src/core/types';
 import { DIALECT_NAMES, loadExpected, loadFixture, startFakeUpstream, type DialectFixture, type FakeUpstream } from './conformance/fake-upstream';
+import { nextEmits, within } from './helpers';
 
 const logger = createLogger('error', true);
 const expected = loadExpected();
@@ -123,32 +124,22 @@ describe('dialects over a live forward WS link', () => {
   async function connect(name: string) {
     const fake = await startFakeUpstream({ fixture: loadFixture(name) });
     const backend = createUpstream({
-      config: { url: fake.url, accounts: [], listen: { host: '127.0.0.1', port: 0, path: '/onebot' }, timeoutMs: 2000, fileTimeoutMs: 4000, reconnect: { minMs: 20, maxMs: 200 } },
+      // Generous call timeouts: a handshake call that timed out on a loaded box would leave the dialect undetected.
+      config: { url: fake.url, accounts: [], listen: { host: '127.0.0.1', port: 0, path: '/onebot' }, timeoutMs: 5000, fileTimeoutMs: 10000, reconnect: { minMs: 20, maxMs: 200 } },
       logger,
     });
     open.push({ fake, backend });
     await backend.start();
-    await backend.whenReady();
+    await within(backend.whenReady(), `the ${name} handshake`);
     return { fake, backend };
   }
 
-  const collect = (backend: UpstreamBackend) => {
-    const got: OneBotEvent[] = [];
-    backend.events.on('event', (e: OneBotEvent) => got.push(e));
-    return got;
+  /** Push raw upstream events; the first `n` standard events they become, in order (bounded). */
+  const pushed = (fake: FakeUpstream, backend: UpstreamBackend, raws: unknown[], n = raws.length) => {
+    const arriving = nextEmits<OneBotEvent>(backend.events, 'event', n);
+    for (const raw of raws) fake.push(raw as Record<string, unknown>);
+    return arriving;
   };
-  const nextEvents = (backend: UpstreamBackend, n: number) =>
-    new Promise<OneBotEvent[]>((resolve) => {
-      const got: OneBotEvent[] = [];
-      const on = (e: OneBotEvent) => {
-        got.push(e);
-        if (got.length === n) {
-          backend.events.off('event', on);
-          resolve(got);
-        }
-      };
-      backend.events.on('event', on);
-    });
 
   for (const name of DIALECT_NAMES) {
     test(`${name}: detected, and its pushed events arrive standard and in order`, async () => {
@@ -159,9 +150,7 @@ describe('dialects over a live forward WS link', () => {
       assert.equal(caps.selfId, 10000);
       assert.deepEqual(backend.bots(), [10000]);
       const raws = Object.entries(fx.events).filter(([, r]) => r);
-      const arriving = nextEvents(backend, raws.length);
-      for (const [, raw] of raws) fake.push(raw as Record<string, unknown>);
-      const got = await arriving;
+      const got = await pushed(fake, backend, raws.map(([, raw]) => raw));
       const ours: Record<string, number> = {};
       for (const [k, v] of Object.entries(fx.ids)) {
         // Learn our id for each upstream id from the decoded events themselves.
@@ -244,11 +233,8 @@ describe('dialects over a live forward WS link', () => {
   test('Lagrange reacts through set_group_reaction, with the group learned from where the message was seen', async () => {
     const fx = loadFixture('lagrange');
     const { fake, backend } = await connect('lagrange');
-    const got = collect(backend);
-    const arrived = nextEvents(backend, 1);
-    fake.push(fx.events.group_message as Record<string, unknown>);
-    await arrived;
-    const id = got[0].message_id as number;
+    const [seen] = await pushed(fake, backend, [fx.events.group_message]);
+    const id = seen.message_id as number;
     await backend.invoke('set_msg_emoji_like', { message_id: id, emoji_id: '76', set: true });
     assert.deepEqual(fake.calls.at(-1), { action: 'set_group_reaction', params: { group_id: 20001, message_id: 42, code: '76', is_add: true } });
     await backend.invoke('unset_msg_emoji_like', { message_id: id, emoji_id: '76' });
@@ -261,11 +247,8 @@ describe('dialects over a live forward WS link', () => {
       const fx = loadFixture(name);
       const { fake, backend } = await connect(name);
       fake.handler = (action) => (action === 'get_msg' ? { data: { message_id: fx.ids.A, message_seq: 5012, message: 'x' } } : undefined);
-      const got = collect(backend);
-      const arrived = nextEvents(backend, 1);
-      fake.push(fx.events.group_message as Record<string, unknown>);
-      await arrived;
-      const res = (await backend.invoke('get_group_msg_history', { group_id: 20001, message_id: got[0].message_id, count: 5 })) as { messages: unknown[] };
+      const [seen] = await pushed(fake, backend, [fx.events.group_message]);
+      const res = (await backend.invoke('get_group_msg_history', { group_id: 20001, message_id: seen.message_id, count: 5 })) as { messages: unknown[] };
       assert.equal(res.messages.length, 1);
       anchors[name] = fake.calls.filter((c) => c.action === 'get_group_msg_history').at(-1)?.params as Record<string, unknown>;
     }
@@ -277,12 +260,7 @@ describe('dialects over a live forward WS link', () => {
   test('a duplicated message event (a replay) is delivered once', async () => {
     const fx = loadFixture('napcat');
     const { fake, backend } = await connect('napcat');
-    const got = collect(backend);
-    const done = nextEvents(backend, 2);
-    fake.push(fx.events.group_message as Record<string, unknown>);
-    fake.push(fx.events.group_message as Record<string, unknown>);
-    fake.push(fx.events.reply as Record<string, unknown>);
-    await done;
+    const got = await pushed(fake, backend, [fx.events.group_message, fx.events.group_message, fx.events.reply], 2);
     assert.deepEqual(got.map((e) => e.message_id), [1834927561, 1834927562]);
     assert.equal(backend.capabilities()[0].stats.duplicates, 1);
   });

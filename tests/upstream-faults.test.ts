@@ -14,6 +14,7 @@ import type { UpstreamConfig } from '../src/config';
 import { isBridgeError } from '../src/errors';
 import type { OneBotEvent } from '../src/core/types';
 import { loadFixture, startFakeHttpUpstream, startFakeUpstream } from './conformance/fake-upstream';
+import { nextEmit, until, within } from './helpers';
 
 const logger = createLogger('error', true);
 const napcat = loadFixture('napcat');
@@ -22,13 +23,21 @@ afterEach(async () => {
   while (cleanups.length) await (cleanups.pop() as () => Promise<void>)();
 });
 
+/**
+ * Call timeouts: generous where every call must be answered (a loaded CI box can take hundreds of
+ * ms to answer locally, and a handshake that times out would leave the link not ready), short only in
+ * the tests that wait for a call to time out.
+ */
+const TIMEOUT_MS = 5000;
+const SHORT_MS = 1000;
+
 function upstream(over: Partial<UpstreamConfig>): UpstreamBackend {
   const backend = createUpstream({
     config: {
       accounts: [],
       listen: { host: '127.0.0.1', port: 0, path: '/onebot' },
-      timeoutMs: 400,
-      fileTimeoutMs: 800,
+      timeoutMs: TIMEOUT_MS,
+      fileTimeoutMs: 2 * TIMEOUT_MS,
       reconnect: { minMs: 10, maxMs: 80 },
       ...over,
     },
@@ -38,16 +47,13 @@ function upstream(over: Partial<UpstreamConfig>): UpstreamBackend {
   return backend;
 }
 
-/** The next event matching `pred`. */
-function nextEvent(backend: UpstreamBackend, pred: (e: OneBotEvent) => boolean): Promise<OneBotEvent> {
-  return new Promise((resolve) => {
-    const on = (e: OneBotEvent) => {
-      if (!pred(e)) return;
-      backend.events.off('event', on);
-      resolve(e);
-    };
-    backend.events.on('event', on);
-  });
+/** The next event matching `pred` (bounded). */
+const nextEvent = (backend: UpstreamBackend, pred: (e: OneBotEvent) => boolean, what = 'the event'): Promise<OneBotEvent> =>
+  nextEmit<OneBotEvent>(backend.events, 'event', pred, what);
+/** start(), then the handshake done (a test whose subject is not the handshake starts from a ready link). */
+async function ready(backend: UpstreamBackend): Promise<void> {
+  await backend.start();
+  await within(backend.whenReady(), 'the upstream handshake');
 }
 const isNotice = (type: string) => (e: OneBotEvent) => e.post_type === 'notice' && e.notice_type === type;
 const upstreamError = (re: RegExp) => (e: unknown) => isBridgeError(e) && e.kind === 'upstream' && re.test(e.message);
@@ -60,25 +66,13 @@ function message(id: number, text: string): Record<string, unknown> {
 async function pushAndCollect(fake: { push(e: Record<string, unknown>): void }, backend: UpstreamBackend, ids: number[]): Promise<number[]> {
   const got: number[] = [];
   const last = ids[ids.length - 1];
-  const done = new Promise<void>((resolve) => {
-    const on = (e: OneBotEvent) => {
-      if (e.post_type !== 'message') return;
-      got.push(e.message_id as number);
-      if (e.message_id === last) {
-        backend.events.off('event', on);
-        resolve();
-      }
-    };
-    backend.events.on('event', on);
-  });
+  const done = nextEvent(backend, (e) => {
+    if (e.post_type === 'message') got.push(e.message_id as number);
+    return e.post_type === 'message' && e.message_id === last;
+  }, `message ${last}`);
   for (const id of ids) fake.push(message(id, `m${id}`));
   await done;
   return got;
-}
-
-/** Wait until a condition holds (checked on each turn of the event loop, no timing assumed). */
-async function waitFor(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setImmediate(r));
 }
 
 async function freePort(): Promise<number> {
@@ -100,7 +94,7 @@ describe('forward WS faults', () => {
     fake.handler = (action) => (action === 'get_status' ? 'never' : undefined);
     const offline = nextEvent(backend, isNotice('bot_offline'));
     const pending = backend.invoke('get_status', {});
-    await waitFor(() => fake.calls.some((c) => c.action === 'get_status')); // the call is on the wire
+    await until(() => fake.calls.some((c) => c.action === 'get_status'), 'the call on the wire');
     await fake.kill();
     await assert.rejects(pending, upstreamError(/connection lost/));
     const off = await offline;
@@ -121,8 +115,8 @@ describe('forward WS faults', () => {
   test('slow: a late answer times out, is ignored when it comes, and the link keeps working', async () => {
     const fake = await startFakeUpstream({ fixture: napcat });
     cleanups.push(() => fake.close());
-    const backend = upstream({ url: fake.url });
-    await backend.start();
+    const backend = upstream({ url: fake.url, timeoutMs: SHORT_MS });
+    await ready(backend);
     let release!: () => void;
     const late = new Promise<void>((r) => (release = r));
     fake.handler = async (action) => {
@@ -144,8 +138,8 @@ describe('forward WS faults', () => {
   test('file operations get the longer file timeout: an upload outlives a call that timed out', async () => {
     const fake = await startFakeUpstream({ fixture: napcat });
     cleanups.push(() => fake.close());
-    const backend = upstream({ url: fake.url, timeoutMs: 300, fileTimeoutMs: 5000 });
-    await backend.start();
+    const backend = upstream({ url: fake.url, timeoutMs: SHORT_MS, fileTimeoutMs: TIMEOUT_MS });
+    await ready(backend);
     let shortCallFailed!: () => void;
     const failed = new Promise<void>((r) => (shortCallFailed = r));
     fake.handler = async (action) => {
@@ -163,8 +157,8 @@ describe('forward WS faults', () => {
   test('garbage: a frame that is not JSON is counted and ignored; the call times out; the next call works', async () => {
     const fake = await startFakeUpstream({ fixture: napcat });
     cleanups.push(() => fake.close());
-    const backend = upstream({ url: fake.url });
-    await backend.start();
+    const backend = upstream({ url: fake.url, timeoutMs: SHORT_MS });
+    await ready(backend);
     fake.handler = (action) => (action === 'get_status' ? 'garbage' : undefined);
     await assert.rejects(backend.invoke('get_status', {}), upstreamError(/did not answer/));
     fake.push({ nonsense: true } as Record<string, unknown>);
@@ -177,21 +171,23 @@ describe('forward WS faults', () => {
     const fake = await startFakeUpstream({ fixture: napcat });
     cleanups.push(() => fake.close());
     fake.handler = () => 'never';
-    const backend = upstream({ url: fake.url });
+    const backend = upstream({ url: fake.url, timeoutMs: SHORT_MS });
     await backend.start();
     assert.equal(backend.capabilities()[0].ready, false);
     await assert.rejects(backend.invoke('get_status', {}), upstreamError(/did not answer|not connected|connection lost/));
     fake.handler = undefined;
-    await backend.whenReady();
+    await within(backend.whenReady(), 'the upstream handshake');
     assert.equal(backend.capabilities()[0].dialect, 'napcat');
     assert.deepEqual(await backend.invoke('get_login_info', {}), { user_id: 10000, nickname: 'MahBot' });
   });
 
   test('frozen: missing heartbeats (3 × the upstream’s own interval) take the link down, and it comes back', async () => {
-    const fake = await startFakeUpstream({ fixture: napcat, heartbeatMs: 40 });
+    const fake = await startFakeUpstream({ fixture: napcat, heartbeatMs: 100 });
     cleanups.push(() => fake.close());
     const backend = upstream({ url: fake.url });
-    await backend.start();
+    // From a ready link: bot_offline is told only for a link that was up (one whose first handshake
+    // had not finished would wait for it forever once the peer goes silent).
+    await ready(backend);
     const offline = nextEvent(backend, isNotice('bot_offline'));
     fake.silent = true;
     await offline;
@@ -210,7 +206,7 @@ describe('forward WS faults', () => {
     // The peer appears on the port the backend keeps dialling.
     const peer = await startFakeUpstream({ fixture: napcat, port });
     cleanups.push(() => peer.close());
-    await backend.whenReady();
+    await within(backend.whenReady(), 'the upstream handshake');
     assert.deepEqual(backend.bots(), [10000]);
   });
 
@@ -231,7 +227,7 @@ describe('HTTP API + HTTP-POST events', () => {
     const fake = await startFakeHttpUpstream({ fixture: napcat, token: 'tok' });
     cleanups.push(() => fake.close());
     const backend = upstream({ url: fake.url, accessToken: 'tok', secret: 'hmac-key' });
-    await backend.start();
+    await ready(backend);
     assert.equal(backend.capabilities()[0].transport, 'http');
     assert.equal(backend.capabilities()[0].dialect, 'napcat');
     const port = backend.listenPort as number;
@@ -261,7 +257,7 @@ describe('HTTP API + HTTP-POST events', () => {
     cleanups.push(() => fake.close());
     fake.handler = (action) => (action === '_get_group_notice' ? 'unknown' : action === 'get_group_notice' ? { data: [] } : undefined);
     const backend = upstream({ url: fake.url });
-    await backend.start();
+    await ready(backend);
     assert.deepEqual(await backend.invoke('get_group_notice', { group_id: 1 }), []);
     assert.deepEqual(fake.calls.slice(-2).map((c) => c.action), ['_get_group_notice', 'get_group_notice']);
   });
@@ -269,8 +265,8 @@ describe('HTTP API + HTTP-POST events', () => {
   test('killed, slow and garbled HTTP upstreams give clean upstream errors, then recovery is announced', async () => {
     const fake = await startFakeHttpUpstream({ fixture: napcat });
     cleanups.push(() => fake.close());
-    const backend = upstream({ url: fake.url });
-    await backend.start();
+    const backend = upstream({ url: fake.url, timeoutMs: SHORT_MS });
+    await ready(backend);
     fake.handler = (action) => (action === 'get_status' ? 'never' : action === 'get_group_list' ? 'garbage' : undefined);
     await assert.rejects(backend.invoke('get_status', {}), upstreamError(/did not answer/));
     await assert.rejects(backend.invoke('get_group_list', {}), upstreamError(/not a OneBot response/));
@@ -298,7 +294,7 @@ describe('reverse WS', () => {
     assert.equal(await peer.dialReverse(url, { 'X-Self-ID': '10000', Authorization: 'Bearer wrong' }), 403);
     assert.equal(await peer.dialReverse(`ws://127.0.0.1:${backend.listenPort}/elsewhere`, { Authorization: 'Token rt' }), 404);
     assert.equal(await peer.dialReverse(url, { 'X-Self-ID': '10000', 'X-Client-Role': 'Universal', Authorization: 'Token rt', 'User-Agent': 'CQHttp/4.15.0' }), 101);
-    await backend.whenReady();
+    await within(backend.whenReady(), 'the upstream handshake');
     assert.equal(backend.capabilities()[0].dialect, 'lagrange');
     assert.deepEqual(await pushAndCollect(peer, backend, [42, 43]), [42, 43]);
 
@@ -319,7 +315,7 @@ describe('several accounts', () => {
     cleanups.push(() => a.close(), () => b.close());
     const backend = upstream({ accounts: [{ url: a.url, selfId: 111 }, { url: b.url }] });
     await backend.start();
-    await backend.whenReady();
+    await within(backend.whenReady(), 'the upstream handshake');
     assert.deepEqual(backend.bots().sort(), [111, 222]);
     assert.deepEqual(backend.capabilities().map((c) => c.dialect), ['napcat', 'icqq']);
     assert.deepEqual(await backend.invoke('get_login_info', {}, 222), { user_id: 222, nickname: 'MahBot' });

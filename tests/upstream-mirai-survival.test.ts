@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startBridge, type Bridge } from '../src/app';
 import type { UpstreamBackend } from '../src/backends/upstream';
-import { FrameClient } from './mirai-ws-helpers';
+import { FrameClient, within } from './helpers';
 
 const quietSandbox = (port: number) => startBridge({ logLevel: 'silent', mirai: { adapters: [] }, onebot: { port } });
 
@@ -18,6 +18,7 @@ after(async () => { for (const x of open.reverse()) await x.stop(); });
 
 test('mirai and OneBot clients survive an upstream restart and are told about it', async () => {
   let sandbox: Bridge = await quietSandbox(0);
+  open.push({ stop: () => sandbox.stop() }); // whichever sandbox runs at the end (stop is idempotent)
   const port = sandbox.ports.onebot!;
   const hop = await startBridge({
     logLevel: 'silent',
@@ -27,17 +28,17 @@ test('mirai and OneBot clients survive an upstream restart and are told about it
     mirai: { verifyKey: 'k', adapterSettings: { http: { port: 0 } } },
   });
   open.push(hop);
-  await (hop.backend as UpstreamBackend).whenReady();
+  await within((hop.backend as UpstreamBackend).whenReady(), 'the upstream handshake');
 
   const mirai = await FrameClient.open(`ws://127.0.0.1:${hop.ports.mirai}/all?verifyKey=k&qq=10000`);
-  open.push({ stop: async () => mirai.ws.close() });
+  open.push({ stop: async () => mirai.terminate() });
   const hello = await mirai.handshake();
   assert.equal(hello.data?.code, 0);
   const onebot = new WebSocket(`ws://127.0.0.1:${hop.ports.onebot}/event`);
   const obFrames: Record<string, unknown>[] = [];
   onebot.on('message', (d) => obFrames.push(JSON.parse(String(d))));
-  await new Promise((r) => onebot.once('open', r));
-  open.push({ stop: async () => onebot.close() });
+  open.push({ stop: async () => onebot.terminate() });
+  await within(new Promise((r) => onebot.once('open', r)), 'the OneBot socket to open');
 
   // The capability table of the upstream is visible.
   const status = (await (await fetch(`http://127.0.0.1:${hop.ports.onebot}/bridge/status`)).json()) as { backend: string; bots: number[]; upstream: { dialect?: string; actions?: unknown }[] };
@@ -52,7 +53,6 @@ test('mirai and OneBot clients survive an upstream restart and are told about it
   assert.equal(dropped.data?.qq, 10000);
 
   sandbox = await quietSandbox(port);
-  open.push(sandbox);
   await mirai.next((f) => f.data?.type === 'BotReloginEvent' || f.data?.type === 'BotOnlineEvent', mark);
 
   // The same session still works: send through the restarted upstream and read it there.

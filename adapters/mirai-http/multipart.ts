@@ -2,7 +2,8 @@
  * A small multipart/form-data reader over an already size-limited body. Written here rather than
  * with busboy because real mirai clients need two leniencies busboy cannot give: a part named like a
  * file field is a file even without a filename (busboy decodes it as text), and a malformed
- * `filename*` must fall back to `filename` (busboy drops the whole part).
+ * `filename*` must fall back to `filename` (busboy drops the whole part), which may itself be a raw
+ * UTF-8 name or an RFC 2047 encoded word.
  */
 import type { UploadedFile } from '../../src/mirai/types';
 
@@ -34,6 +35,19 @@ function extended(v: string | undefined): string | undefined {
   }
 }
 
+/**
+ * An RFC 2047 encoded-word filename (`=?utf-8?B?…?=`, `=?utf-8?Q?…?=`), as .NET writes non-ASCII
+ * names; anything else is returned as it is.
+ */
+function encodedWord(v: string | undefined): string | undefined {
+  const m = v === undefined ? null : /^=\?([\w-]+)\?([BbQq])\?([^?]*)\?=$/.exec(v.trim());
+  if (!m || !/^utf-?8$/i.test(m[1])) return v;
+  const bytes = m[2].toUpperCase() === 'B'
+    ? Buffer.from(m[3], 'base64')
+    : Buffer.from(m[3].replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return bytes.toString('utf8');
+}
+
 /** Header bytes are latin1 on the wire, but clients put raw UTF-8 names there: read them as UTF-8. */
 const headerText = (b: Buffer) => b.toString('utf8');
 
@@ -61,7 +75,7 @@ export function parseMultipart(body: Buffer, boundary: string, fileFields: Reado
     const name = param(disposition, 'name');
     if (name === undefined) continue;
     const data = part.subarray(headEnd + 4);
-    const filename = extended(param(disposition, 'filename*')) ?? param(disposition, 'filename');
+    const filename = extended(param(disposition, 'filename*')) ?? encodedWord(param(disposition, 'filename'));
     const mimeType = (headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (filename !== undefined || fileFields.has(name) || mimeType === 'application/octet-stream') {
       out.files.push({ field: name, filename: (filename ?? '').split(/[\\/]/).pop() ?? '', mimeType: mimeType || 'application/octet-stream', data: Buffer.from(data) });

@@ -61,8 +61,11 @@ const BAD_CONTENT: StateCode = { code: 400, msg: '无效参数' };
 export async function runFrame(mirai: MiraiModel, f: CommandFrame, session: BoundSession | null, transport: 'ws' | 'reverse-ws'): Promise<string> {
   if (f.content !== undefined && f.content !== null && !isPlain(f.content)) return replyFrame(f.syncId, BAD_CONTENT);
   if (!servedOverSockets(mirai, f)) return replyFrame(f.syncId, UNSUPPORTED);
-  const content = { ...((f.content as Record<string, unknown> | null | undefined) ?? {}) };
-  delete content.sessionKey;
+  let content = (f.content as Record<string, unknown> | null | undefined) ?? {};
+  if ('sessionKey' in content) {
+    content = { ...content }; // execute copies the content anyway; only this rare case needs its own
+    delete content.sessionKey;
+  }
   const data = await mirai.execute({ command: f.command, subCommand: f.subCommand, content, transport, sessionKey: session?.key });
   return replyFrame(f.syncId, data);
 }

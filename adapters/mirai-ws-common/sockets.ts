@@ -2,11 +2,12 @@
  * The authenticated mirai sockets of one face (WS server or reverse-WS client): command frames in,
  * replies and pushed events out, liveness pings, and bounded output for slow readers.
  */
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { Logger } from '../../src/log';
 import { isMessagePacket } from '../../src/mirai/event-hub';
 import type { BoundSession, MiraiEvent, MiraiModel } from '../../src/mirai/types';
-import { frameText, parseFrame, RAW_BAD_FRAME, replyFrame, runFrame } from './frames';
+import { frameText, parseFrame, RAW_BAD_FRAME, replyFrame, runFrame, type CommandFrame } from './frames';
 
 /** Which pushes a socket takes: WS paths `/message`, `/event`, `/all`. */
 export type PushFilter = 'message' | 'event' | 'all';
@@ -17,6 +18,8 @@ const LOG_EVERY_MS = 10_000;
 
 export interface MiraiSocket {
   readonly ws: WebSocket;
+  /** Call before each send: the first send of a tick holds the socket's output until the tick ends. */
+  readonly batch: () => void;
   readonly session: BoundSession;
   readonly filter: PushFilter;
   /** Pushes dropped because this socket's reader was too slow. */
@@ -24,8 +27,11 @@ export interface MiraiSocket {
 }
 
 export interface MiraiSockets {
-  /** Serve an authenticated socket; `onClose` runs once after its session reference is released. */
-  attach(ws: WebSocket, session: BoundSession, filter: PushFilter, onClose?: () => void): MiraiSocket;
+  /**
+   * Serve an authenticated socket; `onClose` runs once after its session reference is released.
+   * `raw`, the socket under `ws` (a server has it from the upgrade), lets a tick's frames share a write.
+   */
+  attach(ws: WebSocket, session: BoundSession, filter: PushFilter, onClose?: () => void, raw?: Duplex): MiraiSocket;
   start(): void;
   /** Close every socket (1001) and wait for them to go. */
   stop(): Promise<void>;
@@ -71,6 +77,7 @@ export function createMiraiSockets(deps: {
         countDrop(s);
         continue;
       }
+      s.batch();
       s.ws.send((frame ??= replyFrame(deps.reservedSyncId, ev)));
     }
   };
@@ -83,11 +90,12 @@ export function createMiraiSockets(deps: {
       s.ws.close(1008, 'client too slow');
       return;
     }
+    s.batch();
     s.ws.send(text);
   };
 
-  function attach(ws: WebSocket, session: BoundSession, filter: PushFilter, onClose?: () => void): MiraiSocket {
-    const s: MiraiSocket = { ws, session, filter, dropped: 0 };
+  function attach(ws: WebSocket, session: BoundSession, filter: PushFilter, onClose?: () => void, raw?: Duplex): MiraiSocket {
+    const s: MiraiSocket = { ws, batch: raw ? tickBatcher(raw) : () => {}, session, filter, dropped: 0 };
     let inFlight = 0;
     all.add(s);
     let set = byBot.get(session.botId);
@@ -95,6 +103,16 @@ export function createMiraiSockets(deps: {
     set.add(s);
     alive.set(ws, true);
 
+    // One async function per frame rather than a then/catch/finally chain: one promise, not four.
+    const run = async (frame: CommandFrame) => {
+      try {
+        reply(s, await runFrame(mirai, frame, session, transport));
+      } catch (e) {
+        log.error('mirai socket command failed', { command: frame.command, err: (e as Error)?.stack ?? String(e) });
+      } finally {
+        if (inFlight-- === MAX_IN_FLIGHT && ws.readyState === WebSocket.OPEN) ws.resume();
+      }
+    };
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data) => {
       alive.set(ws, true);
@@ -104,12 +122,7 @@ export function createMiraiSockets(deps: {
         return;
       }
       if (++inFlight >= MAX_IN_FLIGHT) ws.pause();
-      runFrame(mirai, frame, session, transport)
-        .then((text) => reply(s, text))
-        .catch((e) => log.error('mirai socket command failed', { command: frame.command, err: (e as Error)?.stack ?? String(e) }))
-        .finally(() => {
-          if (inFlight-- === MAX_IN_FLIGHT && ws.readyState === WebSocket.OPEN) ws.resume();
-        });
+      void run(frame);
     });
     ws.once('close', () => {
       all.delete(s);
@@ -147,6 +160,25 @@ export function createMiraiSockets(deps: {
       await Promise.all([...all].map((s) => closeSocket(s.ws, 1001, 'server stopping')));
     },
     stats: () => ({ sockets: all.size, dropped }),
+  };
+}
+
+/**
+ * Frames sent in one tick leave in one write: a pipelining client's replies (they finish together,
+ * in the same microtask run) would otherwise cost a syscall each. The first send corks the socket;
+ * it is uncorked once the tick's microtasks are done, so nothing waits for a later event.
+ */
+function tickBatcher(raw: Duplex): () => void {
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    raw.uncork();
+  };
+  return () => {
+    if (corked) return;
+    corked = true;
+    raw.cork();
+    process.nextTick(flush);
   };
 }
 

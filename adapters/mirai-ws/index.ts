@@ -52,7 +52,7 @@ export function createMiraiWs(deps: { mirai: MiraiModel; config: BridgeConfig; l
   let stopped = false;
   sockets.start();
 
-  function onConnection(ws: WebSocket, req: IncomingMessage, url: URL) {
+  function onConnection(ws: WebSocket, req: IncomingMessage, url: URL, raw: Duplex) {
     const filter = PATHS[url.pathname];
     ws.on('error', (e) => log.debug('mirai socket error', { err: e.message }));
     let session: BoundSession;
@@ -76,7 +76,7 @@ export function createMiraiWs(deps: { mirai: MiraiModel; config: BridgeConfig; l
     sockets.attach(ws, session, filter, () => {
       if (channels.get(channel) === ws) channels.delete(channel);
       log.debug('mirai ws closed', { path: url.pathname, botId: session.botId });
-    });
+    }, raw);
   }
 
   return {
@@ -89,7 +89,7 @@ export function createMiraiWs(deps: { mirai: MiraiModel; config: BridgeConfig; l
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (stopped) return ws.terminate();
-        onConnection(ws, req, url);
+        onConnection(ws, req, url, socket);
       });
       return true;
     },

@@ -39,6 +39,16 @@ function parseBody(req: express.Request): Params {
   return parsed;
 }
 
+/** JSON.parse accepts nesting that JSON.stringify overflows the stack on: such an echo cannot be answered. */
+function serialisable(v: unknown): boolean {
+  try {
+    JSON.stringify(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Take `echo` out of a parameter bag (it is the envelope's, not the action's). */
 function takeEcho(bag: Params): { hasEcho: boolean; echo?: unknown } {
   if (!('echo' in bag)) return { hasEcho: false };
@@ -77,6 +87,7 @@ export function createOneBotHttp(deps: { core: ActionCore; config: BridgeConfig;
       return send(req, res, 400, failedEnvelope(1400, (e as Error).message), String(req.params.action ?? ''), started);
     }
     const echo = takeEcho(bag);
+    if (echo.hasEcho && !serialisable(echo.echo)) return send(req, res, 400, failedEnvelope(1400, 'echo is nested too deeply to copy back'), String(req.params.action ?? ''), started);
     let action: string;
     let params: Params;
     if (actionFromPath) {

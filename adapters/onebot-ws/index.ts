@@ -36,6 +36,16 @@ export interface OneBotWsFace extends UpgradeHandler {
   stats(): { clients: number; droppedEvents: number; rateLimitedDrops: number };
 }
 
+/** JSON.parse accepts nesting that JSON.stringify overflows the stack on. */
+const serialisable = (v: unknown): boolean => {
+  try {
+    JSON.stringify(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const isPlain = (v: unknown): v is Params => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function reject(socket: Duplex, status: 401 | 403, env: Envelope): void {
@@ -97,6 +107,7 @@ export function createOneBotWs(deps: { core: ActionCore; config: BridgeConfig; l
       return reply(c, failedEnvelope(1400, 'malformed JSON frame'));
     }
     if (!isPlain(frame)) return reply(c, failedEnvelope(1400, 'frame must be a JSON object'));
+    if ('echo' in frame && !serialisable(frame.echo)) return reply(c, failedEnvelope(1400, 'echo is nested too deeply to copy back'));
     const echo: EchoSource = 'echo' in frame ? { hasEcho: true, echo: frame.echo } : { hasEcho: false };
     if (typeof frame.action !== 'string' || !frame.action) return reply(c, failedEnvelope(1400, 'frame has no action', echo));
     const params = frame.params ?? {};

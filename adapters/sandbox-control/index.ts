@@ -8,8 +8,10 @@ import type { SandboxBackend } from '../../src/backends/sandbox';
  * account (a friend sends a message, a member joins, …). Mounted only with the sandbox backend.
  * Answers the op's result as JSON, or `{error}` with HTTP 400 (bad input) / 404 (no such op).
  */
-export function createSandboxControl(deps: { sandbox: SandboxBackend; logger: Logger }): express.Router {
+export function createSandboxControl(deps: { sandbox: SandboxBackend; logger: Logger; bodyBytes?: number }): express.Router {
   const router = express.Router();
+  // Parsed here, not by the app: a body error then reaches this router's own error handler below.
+  router.use('/sandbox', express.json({ limit: deps.bodyBytes ?? 1024 * 1024 }));
   const run = (method: 'GET' | 'POST') => async (req: express.Request, res: express.Response) => {
     const params = method === 'GET' ? { ...req.query } : { ...(req.query as object), ...(typeof req.body === 'object' ? req.body : {}) };
     try {
@@ -23,5 +25,11 @@ export function createSandboxControl(deps: { sandbox: SandboxBackend; logger: Lo
   };
   router.get('/sandbox/:op', run('GET'));
   router.post('/sandbox/:op', run('POST'));
+  // Body-parsing failures of /sandbox (malformed JSON, too large) answer `{error}` too, never express's HTML page with a stack.
+  router.use((err: { type?: string; status?: number }, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent || !req.path.startsWith('/sandbox/')) return next(err);
+    const tooLarge = err.type === 'entity.too.large';
+    res.status(tooLarge ? 413 : 400).json({ error: tooLarge ? 'body too large' : 'malformed JSON body' });
+  });
   return router;
 }

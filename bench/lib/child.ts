@@ -47,6 +47,7 @@ export function serveChild(ready: Record<string, unknown>, commands: Record<stri
   process.on('message', async (m: { id: number; cmd: string; arg: unknown }) => {
     let result: unknown;
     if (m.cmd === 'peakRss') { result = Math.max(peak, process.memoryUsage().rss); peak = process.memoryUsage().rss; }
+    else if (m.cmd === 'cpuMicros') { const u = process.cpuUsage(); result = u.user + u.system; }
     else result = await commands[m.cmd]?.(m.arg);
     process.send?.({ id: m.id, result });
   });

@@ -74,3 +74,20 @@ export async function postJson(url: string, body: unknown): Promise<Record<strin
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as Record<string, unknown>;
 }
+
+/**
+ * Latency without queueing: `n` requests one after another on one keep-alive connection, each timed
+ * with `performance.now()` (autocannon's whole-millisecond percentiles cannot resolve a 0.5 ms gap).
+ * Returns the per-request times, sorted.
+ */
+export async function sequentialLatency(url: string, body: unknown, n: number): Promise<number[]> {
+  const payload = JSON.stringify(body);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    await res.arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}

@@ -20,12 +20,25 @@ export interface ActionCore {
   stop(): Promise<void>;
 }
 
-/** Drop `null` values from plain objects at any depth: an explicit null means "absent" on both faces. */
-export function dropNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(dropNulls) as T;
+/** Params nested deeper than this are refused (bad_params) before anything walks them recursively. */
+export const MAX_PARAM_DEPTH = 64;
+
+/**
+ * Drop `null` values from plain objects at any depth: an explicit null means "absent" on both faces.
+ * A `__proto__` key is dropped too (assigning it would swap the copy's prototype, smuggling in
+ * inherited params), and nesting past MAX_PARAM_DEPTH is bad_params rather than a stack overflow.
+ */
+export function dropNulls<T>(value: T, depth = 0): T {
   if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_PARAM_DEPTH) throw new BridgeError('bad_params', `params nested deeper than ${MAX_PARAM_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((v) => dropNulls(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) out[k] = dropNulls(v);
+  // for…in with an own-key check: Object.entries would allocate a pair per key, on every request.
+  for (const k in value) {
+    if (!Object.hasOwn(value, k) || k === '__proto__') continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== null) out[k] = dropNulls(v, depth + 1);
+  }
   return out as T;
 }
 
@@ -76,7 +89,7 @@ export function createActionCore(deps: { backend: Backend; schemas: Schemas; log
       if (spec.rename) for (const [from, to] of Object.entries(spec.rename)) if (from in p) { if (!(to in p)) p[to] = p[from]; delete p[from]; }
       p = schemas.validate(spec.schema ?? `onebot/${spec.name}`, p);
       log.debug('call', { action: spec.name });
-      return backend.invoke(spec.name, p, opts.selfId);
+      return await backend.invoke(spec.name, p, opts.selfId); // `return await`: fewer microtask turns than returning the promise
     },
     async start() {
       backend.events.on('event', forward);

@@ -44,7 +44,7 @@ export function segmentsToText(segments: Segment[]): string {
       if (s.type === 'at') return d.qq === 'all' ? '@全体成员' : `@${d.name ?? d.qq ?? ''}`;
       if (s.type === 'reply') return '';
       if (s.type === 'image' && typeof d.summary === 'string' && d.summary) return d.summary;
-      return LABELS[s.type] ?? `[${s.type}]`;
+      return (Object.hasOwn(LABELS, s.type) ? LABELS[s.type] : undefined) ?? `[${s.type}]`;
     })
     .join('');
 }

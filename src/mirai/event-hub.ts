@@ -25,10 +25,21 @@ export const MESSAGE_PACKET_TYPES: ReadonlySet<string> = new Set([
 ]);
 export const isMessagePacket = (ev: MiraiEvent) => MESSAGE_PACKET_TYPES.has(ev.type);
 
-/** Notices that change what the contact directory holds (`notice_type` or `notice_type.sub_type`). */
-const CHANGES_CONTACTS = new Set([
-  'group_increase', 'group_decrease', 'group_admin', 'group_card', 'group_ban', 'friend_add', 'notify.title', 'notify.group_name',
-]);
+/**
+ * Notices that change what the contact directory holds (`notice_type` or `notice_type.sub_type`), and
+ * how: a member changed (refetched at once, so a later leave event still knows them), a member left
+ * (dropped), the group object changed, a friend came (the list is reloaded before translating) or went.
+ */
+const CHANGES_CONTACTS: Record<string, 'member' | 'left' | 'group' | 'friend' | 'unfriend'> = {
+  group_increase: 'member', group_admin: 'member', group_card: 'member', group_ban: 'member', 'notify.title': 'member',
+  group_decrease: 'left', 'notify.group_name': 'group', group_name_change: 'group', friend_add: 'friend', friend_decrease: 'unfriend',
+};
+const changeOf = (ev: OneBotEvent) => {
+  if (ev.post_type !== 'notice') return undefined;
+  // Own keys only: the types come from the wire (`constructor` is not an entry).
+  const key = [`${String(ev.notice_type)}.${String(ev.sub_type)}`, String(ev.notice_type)].find((k) => Object.hasOwn(CHANGES_CONTACTS, k));
+  return key === undefined ? undefined : CHANGES_CONTACTS[key];
+};
 
 /** Events a bot may have waiting before new ones are dropped (a stuck directory must not grow memory). */
 const MAX_PENDING_PER_BOT = 10_000;
@@ -68,21 +79,40 @@ export function createEventHub(deps: {
   /** Fetch the group/members/friend the translation will read, so it can run synchronously. */
   async function ensureFor(botId: number, ev: OneBotEvent) {
     if (ev.post_type === 'meta_event') return;
+    // A new friend is not in the friend list loaded before: reload it.
+    if (changeOf(ev) === 'friend' && num(ev.user_id)) directory.invalidate(botId, { userId: num(ev.user_id) });
     const groupId = num(ev.group_id);
     const users = new Set([num(ev.user_id), num(ev.operator_id), num(ev.target_id), num(ev.sender_id)].filter((u) => u !== undefined));
     const asks = users.size ? [...users].map((userId) => ({ groupId, userId })) : [{ groupId }];
     await Promise.all(asks.map((q) => directory.ensure(botId, q).catch(() => undefined)));
   }
 
-  /** After translating a change, forget what it touched so the next read is fresh. */
-  function invalidateFor(botId: number, ev: OneBotEvent) {
-    if (ev.post_type !== 'notice') return;
-    const type = String(ev.notice_type);
-    if (!CHANGES_CONTACTS.has(type) && !CHANGES_CONTACTS.has(`${type}.${String(ev.sub_type)}`)) return;
+  /**
+   * After translating a change, forget what it touched; what still exists is refetched at once (in
+   * this bot's event order), so the directory stays complete for the events that follow.
+   */
+  async function refreshAfter(botId: number, ev: OneBotEvent) {
+    const change = changeOf(ev);
+    if (!change || change === 'friend') return;
     const userId = num(ev.user_id);
     const groupId = num(ev.group_id);
-    // The bot itself joining or leaving a group changes the whole group, not one member.
-    directory.invalidate(botId, userId === botId ? { groupId } : { groupId, userId });
+    if (change === 'unfriend') return userId && directory.invalidate(botId, { userId });
+    if (!groupId) return;
+    if (userId === botId) {
+      // The bot itself joining, leaving or changing role changes the whole group.
+      directory.invalidate(botId, { groupId });
+      if (change !== 'left') await directory.ensure(botId, { groupId, userId: botId });
+    } else if (change === 'group') {
+      // The group object only (dropped with the bot's own entry); member lists stay.
+      directory.invalidate(botId, { groupId, userId: botId });
+      await directory.ensure(botId, { groupId, userId: botId });
+    } else if (userId && change === 'left') {
+      directory.invalidate(botId, { groupId, userId });
+    } else if (userId && ev.notice_type !== 'group_increase') {
+      // A joining member was fetched fresh for the translation; others are refetched as changed.
+      directory.invalidate(botId, { groupId, userId });
+      await directory.ensure(botId, { groupId, userId });
+    }
   }
 
   async function handle(botId: number, ev: OneBotEvent) {
@@ -91,8 +121,9 @@ export function createEventHub(deps: {
     let out: MiraiEvent[];
     try {
       out = oneBotEventToMirai(ev, contextOf(botId), { extraEvents: config.extraEvents });
-    } finally {
-      invalidateFor(botId, ev);
+    } catch (e) {
+      await refreshAfter(botId, ev);
+      throw e;
     }
     for (const mev of out) {
       if (isMessagePacket(mev)) {
@@ -102,6 +133,7 @@ export function createEventHub(deps: {
       for (const s of sessions.sessionsOf(botId)) s.queue?.push(mev);
       events.emit('event', botId, mev);
     }
+    if (ev.post_type === 'notice') await refreshAfter(botId, ev);
   }
 
   function onEvent(ev: OneBotEvent) {

@@ -1,17 +1,24 @@
 /**
  * The messageId cache: per bot, keyed by (context, messageId), FIFO-bounded at `capacity` entries
  * per bot, counting what it evicts. Shared by every session and face of a bot.
+ * Keys stay numbers (nested maps): a `${context}:${id}` string key cost a fresh string and its hash
+ * on every send and lookup.
  */
 import type { CachedMessage, MessageCache } from './types';
 
 interface BotCache {
-  /** `${contextId}:${messageId}` → message, in insertion order (oldest first). */
-  entries: Map<string, CachedMessage>;
-  /** messageId → keys, for lookups without a context. */
-  byId: Map<number, Set<string>>;
+  /** contextId → messageId → message. */
+  contexts: Map<number, Map<number, CachedMessage>>;
+  /** messageId → its messages in any context, newest last: lookups without a context. */
+  byId: Map<number, CachedMessage[]>;
+  /** Every message, oldest first; recording one again moves it to the young end. */
+  order: Set<CachedMessage>;
+  /**
+   * Walks `order` oldest first and keeps its place: a fresh `values().next()` would step over every
+   * slot deleted at the front of the table, O(capacity) per eviction once the cache is full.
+   */
+  oldest: Iterator<CachedMessage>;
 }
-
-const keyOf = (contextId: number, messageId: number) => `${contextId}:${messageId}`;
 
 export function createMessageCache(opts: { capacity: number }): MessageCache {
   const capacity = Math.max(1, Math.floor(opts.capacity) || 1);
@@ -20,47 +27,59 @@ export function createMessageCache(opts: { capacity: number }): MessageCache {
 
   const botCache = (botId: number): BotCache => {
     let c = bots.get(botId);
-    if (!c) bots.set(botId, (c = { entries: new Map(), byId: new Map() }));
+    if (!c) {
+      const order = new Set<CachedMessage>();
+      bots.set(botId, (c = { contexts: new Map(), byId: new Map(), order, oldest: order.values() }));
+    }
     return c;
   };
 
-  const remove = (c: BotCache, key: string) => {
-    const m = c.entries.get(key);
-    if (!m) return;
-    c.entries.delete(key);
-    const ids = c.byId.get(m.messageId);
-    ids?.delete(key);
-    if (ids && !ids.size) c.byId.delete(m.messageId);
+  const remove = (c: BotCache, m: CachedMessage) => {
+    c.order.delete(m);
+    const inContext = c.contexts.get(m.contextId);
+    if (inContext?.get(m.messageId) === m) {
+      inContext.delete(m.messageId);
+      if (!inContext.size) c.contexts.delete(m.contextId);
+    }
+    const same = c.byId.get(m.messageId);
+    if (!same) return;
+    const i = same.indexOf(m);
+    if (i >= 0) same.splice(i, 1);
+    if (!same.length) c.byId.delete(m.messageId);
   };
 
   return {
     record(m) {
       const c = botCache(m.botId);
-      const key = keyOf(m.contextId, m.messageId);
       // A message seen again (the echo of our own send, a sync) moves to the young end.
-      remove(c, key);
-      c.entries.set(key, m);
-      let ids = c.byId.get(m.messageId);
-      if (!ids) c.byId.set(m.messageId, (ids = new Set()));
-      ids.add(key);
-      while (c.entries.size > capacity) {
-        remove(c, c.entries.keys().next().value as string);
+      let inContext = c.contexts.get(m.contextId);
+      const previous = inContext?.get(m.messageId);
+      if (previous) {
+        remove(c, previous);
+        inContext = c.contexts.get(m.contextId);
+      }
+      if (!inContext) c.contexts.set(m.contextId, (inContext = new Map()));
+      inContext.set(m.messageId, m);
+      const same = c.byId.get(m.messageId);
+      if (same) same.push(m);
+      else c.byId.set(m.messageId, [m]);
+      c.order.add(m);
+      while (c.order.size > capacity) {
+        remove(c, c.oldest.next().value as CachedMessage);
         evicted++;
       }
     },
     get(botId, messageId, contextId) {
       const c = bots.get(botId);
       if (!c) return undefined;
-      if (contextId !== undefined) return c.entries.get(keyOf(contextId, messageId));
-      const keys = c.byId.get(messageId);
-      if (!keys) return undefined;
+      if (contextId !== undefined) return c.contexts.get(contextId)?.get(messageId);
       // Newest first: ids are unique per context only, the latest one is the likeliest meant.
-      const all = [...keys];
-      return c.entries.get(all[all.length - 1]);
+      const same = c.byId.get(messageId);
+      return same?.[same.length - 1];
     },
     stats() {
       let size = 0;
-      for (const c of bots.values()) size += c.entries.size;
+      for (const c of bots.values()) size += c.order.size;
       return { size, capacity, evicted };
     },
     stop() {

@@ -10,7 +10,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
 import { isBridgeError } from '../../src/errors';
-import type { OneBotEvent, Params } from '../../src/core/types';
+import type { Params } from '../../src/core/types';
+import { nextEmit } from '../helpers';
 
 export interface Harness {
   /** Call an action through the bridge under test (its action core). */
@@ -26,8 +27,6 @@ export interface Harness {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 const INT32_MAX = 0x7fffffff;
-/** A safety net, not a timing assertion: an event that never comes fails the test instead of hanging it. */
-const EVENT_WAIT_LIMIT_MS = 10_000;
 const isOurId = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= INT32_MAX;
 
 export function conformanceSuite(name: string, start: () => Promise<Harness>): void {
@@ -41,20 +40,7 @@ export function conformanceSuite(name: string, start: () => Promise<Harness>): v
     });
 
     /** Register before acting: resolves with the first event matching `pred` (a missing one fails, it does not hang). */
-    const expectEvent = (pred: (e: Any) => boolean): Promise<Any> =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          h.events.off('event', on);
-          reject(new Error(`expected event never arrived: ${pred.toString()}`));
-        }, EVENT_WAIT_LIMIT_MS);
-        const on = (e: OneBotEvent) => {
-          if (!pred(e)) return;
-          clearTimeout(timer);
-          h.events.off('event', on);
-          resolve(e);
-        };
-        h.events.on('event', on);
-      });
+    const expectEvent = (pred: (e: Any) => boolean): Promise<Any> => nextEmit<Any>(h.events, 'event', pred, `an event matching ${pred.toString()}`);
     const notice = (type: string, extra: (e: Any) => boolean = () => true) => (e: Any) => e.post_type === 'notice' && e.notice_type === type && extra(e);
     const fails = async (p: Promise<unknown>, kinds?: string[]) =>
       assert.rejects(p, (e) => isBridgeError(e) && (!kinds || kinds.includes(e.kind)));

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBridge, type Bridge } from '../../src/app';
+import { ALICE, BOB, DAVE, LOBBY, play, SELF, until, within } from '../helpers';
 
 // mirai-js ships no types for its CommonJS entry.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,21 +32,8 @@ interface MiraiJsBot {
   uploadImage(o: { img: Buffer }): Promise<{ imageId: string; url: string | null }>;
 }
 
-const SELF = 10000;
-const ALICE = 10001;
-const BOB = 10002;
-const DAVE = 10004;
-const LOBBY = 20001;
 const KEY = 'mirai-js-e2e';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('mirai-js (npm) against the bridge', () => {
   let bridge: Bridge;
@@ -60,8 +48,12 @@ describe('mirai-js (npm) against the bridge', () => {
     await until(() => bridge.mirai!.sessions.get(bot.config!.sessionKey)?.refs === 2, 'the mirai-js socket');
   });
   after(async () => {
-    if (bot?.config) await bot.close();
-    await bridge?.stop();
+    try {
+      // mirai-js's close waits for its socket to open first: bound it.
+      if (bot?.config) await within(bot.close(), 'mirai-js to close');
+    } finally {
+      await bridge?.stop();
+    }
   });
 
   test('connects with verify + bind and lists friends, groups and members', async () => {
@@ -117,10 +109,7 @@ describe('mirai-js (npm) against the bridge', () => {
   test('receives a message the sandbox plays in, and answers it with a quote', async () => {
     const got: Json[] = [];
     bot.on('FriendMessage', (d) => got.push(d));
-    const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/message`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user_id: BOB, message: 'ping' }),
-    });
-    const { message_id } = (await res.json()) as { message_id: number };
+    const { message_id } = (await play(bridge, 'message', { user_id: BOB, message: 'ping' })) as { message_id: number };
     await until(() => got.length > 0, 'the friend message');
     const ev = got[0];
     assert.deepEqual(ev.messageChain.slice(1), [{ type: 'Plain', text: 'ping' }]);

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBridge, type Bridge } from '../../src/app';
-import { until } from '../mirai-ws-helpers';
+import { play as playOp, until, within } from '../helpers';
 
 // mirai-js ships no types for its CommonJS entry.
 const { Bot } = require('mirai-js') as { Bot: new () => MiraiJsBot };
@@ -31,18 +31,15 @@ before(async () => {
   await until(() => bridge.mirai!.sessions.get(bot.config.sessionKey)?.refs === 2, 'mirai-js to attach its socket');
 });
 after(async () => {
-  await bot?.close();
-  await bridge?.stop();
+  try {
+    // mirai-js's close waits for its socket to open first: bound it.
+    if (bot?.config) await within(bot.close(), 'mirai-js to close');
+  } finally {
+    await bridge?.stop();
+  }
 });
 
-async function play(body: Record<string, unknown>) {
-  const res = await fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/message`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const play = (body: Record<string, unknown>) => playOp(bridge, 'message', body);
 
 test('mirai-js receives group and friend messages played in by the sandbox, in order', async () => {
   const group: Record<string, unknown>[] = [];

@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { BridgeError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Backend, OneBotEvent, Params } from '../../core/types';
@@ -17,10 +15,7 @@ export interface SandboxBackend extends Backend {
   controlOps(): string[];
 }
 
-export function loadWorldFile(file: string): WorldData {
-  const text = fs.readFileSync(file, 'utf8');
-  return (file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)) as WorldData;
-}
+export { loadWorldFile, validateWorld, WorldFileError } from './world-file';
 
 export function createSandbox(deps: { logger: Logger; world?: WorldData }): SandboxBackend {
   const logger = deps.logger.child({ component: 'sandbox' });

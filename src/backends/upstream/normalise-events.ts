@@ -28,7 +28,8 @@ export function coerceIds<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((v) => coerceIds(v, depth + 1)) as T;
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = NUMBER_KEYS.has(k) ? toNumber(v) : coerceIds(v, depth + 1);
+  // `__proto__` is dropped: assigning it would swap the copy's prototype.
+  for (const [k, v] of Object.entries(value)) if (k !== '__proto__') out[k] = NUMBER_KEYS.has(k) ? toNumber(v) : coerceIds(v, depth + 1);
   return out as T;
 }
 
@@ -161,7 +162,8 @@ export function upstreamEventToStandard(raw: Record<string, unknown>, ctx: Norma
     // The bot's own messages reported as ordinary messages are self messages.
     if (out.post_type === 'message' && out.user_id === out.self_id) out.post_type = 'message_sent';
   } else if (ev.post_type === 'notice') {
-    const rule = NOTICES[String(ev.notice_type)];
+    // Own keys only: a notice typed `constructor` or `toString` is not a rule.
+    const rule = Object.hasOwn(NOTICES, String(ev.notice_type)) ? NOTICES[String(ev.notice_type)] : undefined;
     if (rule) out = rule(ev, ctx);
   } else if (ev.post_type === 'request') {
     if (ev.flag !== undefined) out.flag = String(ev.flag);

@@ -65,6 +65,58 @@ const fileListing: ResultRule = (data, params, ctx) => {
 // icqq puts group_id 0 inside listings: the group asked about is the real one.
 const toGroupId = (v: unknown, params: Params) => (typeof v === 'number' && v > 0 ? v : (params.group_id ?? v));
 
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/**
+ * `get_group_system_msg`: go-cqhttp answers `null` lists when empty; Lagrange only has
+ * `get_group_requests`, a bare array of request events (`sub_type` add|invite, `flag`), which
+ * becomes the two lists with the flag as `request_id` (what set_group_add_request takes).
+ */
+const groupSystemMsg: ResultRule = (data) => {
+  if (Array.isArray(data)) {
+    const reqs = list(data).map((r) => coerceIds(r));
+    const common = (r: Record<string, unknown>) => ({
+      request_id: String(r.flag ?? ''), flag: String(r.flag ?? ''), group_id: r.group_id, group_name: String(r.group_name ?? ''), checked: false, actor: 0,
+    });
+    return {
+      invited_requests: reqs.filter((r) => r.sub_type === 'invite').map((r) => ({
+        ...common(r), invitor_uin: r.invitor_id ?? r.user_id, invitor_nick: String(r.nickname ?? ''),
+      })),
+      join_requests: reqs.filter((r) => r.sub_type !== 'invite').map((r) => ({
+        ...common(r), requester_uin: r.user_id, requester_nick: String(r.nickname ?? ''), message: String(r.comment ?? ''),
+      })),
+    };
+  }
+  const d = isObject(data) ? coerceIds(data) : {};
+  return { ...d, invited_requests: list(d.invited_requests), join_requests: list(d.join_requests) };
+};
+
+/**
+ * `get_friends_with_category`: icqq answers snake_case `{category_id, category_name, friends}`,
+ * NapCat/LLOneBot camelCase `{categoryId, categoryName, categoryMbCount, buddyList}`: emit both, as the sandbox does.
+ */
+const friendsWithCategory: ResultRule = (data) =>
+  list(data)
+    .map((raw) => {
+      const c = coerceIds(raw);
+      const id = toNumberish(c.category_id ?? c.categoryId);
+      const name = String(c.category_name ?? c.categoryName ?? '');
+      const buddies = list(c.friends ?? c.buddyList).map((f) => ({
+        ...f, user_id: f.user_id ?? f.uin, nickname: String(f.nickname ?? f.nick ?? ''), remark: String(f.remark ?? ''),
+      }));
+      return {
+        ...c,
+        category_id: id, category_name: name,
+        friends: buddies.map(({ user_id, nickname, remark }) => ({ user_id, nickname, remark })),
+        categoryId: id, categoryName: name,
+        categoryMbCount: typeof c.categoryMbCount === 'number' ? c.categoryMbCount : buddies.length,
+        buddyList: buddies,
+      };
+    })
+    .sort((a, b) => Number(a.category_id) - Number(b.category_id));
+
+const toNumberish = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
+
 /** Per action: how its result becomes ours. Actions not listed only get their id keys coerced. */
 const RESULTS: Record<string, ResultRule> = {
   send_private_msg: sent,
@@ -88,6 +140,8 @@ const RESULTS: Record<string, ResultRule> = {
       : data,
   get_group_root_files: fileListing,
   get_group_files_by_folder: fileListing,
+  get_group_system_msg: groupSystemMsg,
+  get_friends_with_category: friendsWithCategory,
   get_credentials: (data) => (isObject(data) ? { ...data, csrf_token: data.csrf_token ?? data.token, token: data.token ?? data.csrf_token } : data),
   // NapCat names these `uin` / `nick_name`.
   get_unidirectional_friend_list: (data) =>

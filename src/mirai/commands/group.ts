@@ -2,7 +2,7 @@
 import { BridgeError } from '../../errors';
 import { oneBotMemberToMirai } from '../translate';
 import type { CommandContext, CommandSpec, MiraiMember } from '../types';
-import { asNumber, botRole, call, canCall, type Data, findMessage, requireGroup, requireMember } from './util';
+import { asNumber, botRole, call, canCall, type Data, findMessage, messageRefOf, requireGroup, requireMember } from './util';
 
 /** mirai mutes for 1 s … 30 days. */
 const MAX_MUTE = 30 * 24 * 3600;
@@ -100,9 +100,10 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     http: { method: 'POST', path: '/setEssence' },
     webhook: true,
     reply: 'state',
-    handler: async (ctx, p: { target?: number; messageId: number }) => {
-      if (p.target !== undefined) await requireGroup(ctx, p.target);
-      const m = await findMessage(ctx, p.messageId, p.target);
+    handler: async (ctx, p: { target?: number; messageId?: number }) => {
+      const ref = messageRefOf(p);
+      if (ref.contextId !== undefined) await requireGroup(ctx, ref.contextId);
+      const m = await findMessage(ctx, ref.messageId, ref.contextId);
       if (m.kind !== 'group') throw new BridgeError('not_found', 'not a group message');
       await call(ctx, 'set_essence_msg', { message_id: m.messageId });
     },

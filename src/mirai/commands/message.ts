@@ -4,7 +4,7 @@ import { BridgeError, isBridgeError } from '../../errors';
 import type { Segment } from '../../core/types';
 import { chainToSegments, segmentsToChain } from '../translate';
 import type { CachedMessage, CommandContext, CommandSpec, MessageChain, MiraiObject } from '../types';
-import { asNumber, call, callFirst, type Data, findMessage, packetOf, requireFriend, requireGroup, requireMember, storedToCached } from './util';
+import { asNumber, call, callFirst, type Data, findMessage, messageRefOf, packetOf, requireFriend, requireGroup, requireMember, storedToCached } from './util';
 
 type Peer = { kind: 'friend' | 'group' | 'temp'; userId: number; groupId: number };
 
@@ -157,14 +157,14 @@ export const MESSAGE_COMMANDS: CommandSpec[] = [
     http: { method: 'POST', path: '/sendFriendMessage' },
     webhook: true,
     reply: 'send',
-    handler: async (ctx, p: SendParams) => sendChain(ctx, { kind: 'friend', userId: await requireUser(ctx, p.target ?? p.qq), groupId: 0 }, p.messageChain, p.quote),
+    handler: async (ctx, p: SendParams) => await sendChain(ctx, { kind: 'friend', userId: await requireUser(ctx, p.target ?? p.qq), groupId: 0 }, p.messageChain, p.quote),
   },
   {
     name: 'sendGroupMessage',
     http: { method: 'POST', path: '/sendGroupMessage' },
     webhook: true,
     reply: 'send',
-    handler: async (ctx, p: SendParams) => sendChain(ctx, { kind: 'group', userId: 0, groupId: (await requireGroup(ctx, p.target ?? p.group)).id }, p.messageChain, p.quote),
+    handler: async (ctx, p: SendParams) => await sendChain(ctx, { kind: 'group', userId: 0, groupId: (await requireGroup(ctx, p.target ?? p.group)).id }, p.messageChain, p.quote),
   },
   {
     name: 'sendTempMessage',
@@ -227,8 +227,9 @@ export const MESSAGE_COMMANDS: CommandSpec[] = [
     http: { method: 'POST', path: '/recall' },
     webhook: true,
     reply: 'state',
-    handler: async (ctx, p: { target?: number; messageId: number }) => {
-      const m = await findMessage(ctx, p.messageId, p.target);
+    handler: async (ctx, p: { target?: number; messageId?: number }) => {
+      const ref = messageRefOf(p);
+      const m = await findMessage(ctx, ref.messageId, ref.contextId, { senderAsContext: true });
       // Known here but gone from the account (already recalled): the object no longer exists.
       await call(ctx, 'delete_msg', { message_id: m.messageId }).catch((e) => {
         throw isBridgeError(e) && (e.kind === 'bad_params' || e.kind === 'not_found') ? new BridgeError('not_found', `message ${m.messageId} is gone`) : e;

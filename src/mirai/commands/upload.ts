@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BridgeError } from '../../errors';
 import type { CommandContext, CommandSpec, UploadedFile } from '../types';
+import { imageIdFor, sniffImageType } from '../translate/media';
 import { uploadGroupFile } from './file';
 
 const MEDIA_TYPES = new Set(['group', 'Group', 'friend', 'Friend', 'temp', 'Temp']);
@@ -19,10 +20,8 @@ function checkType(type: string, what: string): void {
 
 /** Image format from the first bytes (the name may be a field name or absent). */
 function imageExt(data: Buffer, name = ''): string {
-  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (data.subarray(0, 3).toString('latin1') === 'GIF') return 'gif';
-  if (data.subarray(0, 2).toString('latin1') === 'BM') return 'bmp';
-  if (data[0] === 0xff && data[1] === 0xd8) return 'jpg';
+  const sniffed = sniffImageType(data);
+  if (sniffed) return sniffed.toLowerCase();
   const m = /\.(png|gif|bmp|jpe?g|webp)$/i.exec(name);
   return m ? m[1].toLowerCase().replace('jpeg', 'jpg') : 'jpg';
 }
@@ -41,8 +40,9 @@ export const UPLOAD_COMMANDS: CommandSpec[] = [
       const url = p.url?.trim() ? p.url.trim() : undefined;
       const img = url ? undefined : part(ctx, 'img');
       const ext = img ? imageExt(img.data, img.filename) : (/\.(png|gif|bmp|jpe?g)(?:$|\?)/i.exec(url!)?.[1].toLowerCase().replace('jpeg', 'jpg') ?? 'jpg');
-      // MAH's image ids look like `{UUID}.jpg`; the id maps to the bytes (or URL) for later sends.
-      const imageId = `{${randomUUID().toUpperCase()}}.${ext}`;
+      // mirai names an uploaded picture `{MD5 as a UUID}.ext`: the same bytes received later carry the
+      // same id. A URL's bytes are unknown here, so it gets a fresh UUID. The id maps to the source for sends.
+      const imageId = img ? imageIdFor(md5(img.data), ext.toUpperCase()) : `{${randomUUID().toUpperCase()}}.${ext}`;
       ctx.mirai.media.remember('image', imageId, url ?? b64(img!));
       return { imageId, url: url ?? null };
     },

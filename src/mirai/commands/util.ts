@@ -86,12 +86,26 @@ function storedToEvent(ctx: CommandContext, d: Data): OneBotEvent {
 }
 
 /**
+ * The message a recall / setEssence names: `{target, messageId}` (2.6+), or MAH 1.x's
+ * `{target: messageId}` that mirai-ts still sends.
+ */
+export function messageRefOf(p: { target?: number; messageId?: number }): { messageId: number; contextId?: number } {
+  if (p.messageId !== undefined) return { messageId: p.messageId, contextId: p.target };
+  if (p.target !== undefined) return { messageId: p.target };
+  throw new BridgeError('bad_params', '参数错误，缺少字段: messageId');
+}
+
+/**
  * A message by id, in a context (friend QQ or group id) or any: the cache first, then the core's
  * `get_msg` (messages from before the bridge started, or evicted). Misses throw not_found (5).
+ * `senderAsContext`: the context may also name the message's sender (mirai-ts recalls a group
+ * message with the sender's QQ as target; ids are unique across contexts here, so that is safe).
  */
-export async function findMessage(ctx: CommandContext, messageId: number, contextId?: number): Promise<CachedMessage> {
-  const cached = ctx.mirai.cache.get(ctx.botId, messageId, contextId);
-  if (cached) return cached;
+export async function findMessage(ctx: CommandContext, messageId: number, contextId?: number, opts: { senderAsContext?: boolean } = {}): Promise<CachedMessage> {
+  const inContext = (m: CachedMessage | undefined | null) =>
+    !!m && (contextId === undefined || m.contextId === contextId || (!!opts.senderAsContext && m.senderId === contextId));
+  const cached = ctx.mirai.cache.get(ctx.botId, messageId, contextId) ?? (opts.senderAsContext && contextId !== undefined ? ctx.mirai.cache.get(ctx.botId, messageId) : undefined);
+  if (cached && inContext(cached)) return cached;
   const miss = () => new BridgeError('not_found', `message ${messageId} not found`);
   let data: Data;
   try {
@@ -101,7 +115,7 @@ export async function findMessage(ctx: CommandContext, messageId: number, contex
     throw e;
   }
   const m = data && typeof data === 'object' ? await storedToCached(ctx, data) : null;
-  if (!m || (contextId !== undefined && m.contextId !== contextId)) throw miss();
+  if (!m || !inContext(m)) throw miss();
   ctx.mirai.cache.record(m);
   return m;
 }
@@ -126,6 +140,7 @@ export async function storedToCached(ctx: CommandContext, data: Data): Promise<C
  */
 export async function packetOf(ctx: CommandContext, m: CachedMessage): Promise<Data> {
   if (m.packet && !m.self) return m.packet;
-  await ctx.directory.ensure(ctx.botId, m.kind === 'group' || m.kind === 'temp' ? { groupId: m.groupId, userId: m.contextId } : { userId: m.contextId });
+  // The member the packet shows: a group message's sender, a temp chat's other party.
+  await ctx.directory.ensure(ctx.botId, m.kind === 'group' ? { groupId: m.groupId, userId: m.senderId } : m.kind === 'temp' ? { groupId: m.groupId, userId: m.contextId } : { userId: m.contextId });
   return cachedToPacket({ ...m, packet: undefined }, { directory: ctx.directory });
 }

@@ -14,7 +14,7 @@ import {
   extensionOf, imageIdFor, imageTypeOf, isHttpUrl, mediaDigest, mediaSource, MUSIC_KINDS, pokeByName, pokeNameOf,
 } from './media';
 import { miraiCodeToChain } from './mirai-code';
-import { bool, entry, given, int, isRecord, num, str } from './util';
+import { bool, given, int, isRecord, num, str } from './util';
 
 export interface ChainContext {
   botId: number;
@@ -159,13 +159,16 @@ const SEND: Record<string, Send> = {
   file: ignore,
 };
 
+/** The table as a Map: own keys only (no `constructor` or `__proto__`), and a cheap lookup per element. */
+const SEND_BY_TYPE: ReadonlyMap<string, Send> = new Map(Object.entries(SEND));
+
 function convert(chain: unknown, ctx: ChainContext, depth: number): Segment[] {
   if (depth > MAX_DEPTH) return [];
   const list: unknown[] = Array.isArray(chain) ? chain : typeof chain === 'string' ? [{ type: 'Plain', text: chain }] : isRecord(chain) ? [chain] : [];
   const out: Segment[] = [];
   for (const el of list) {
     if (!isRecord(el)) continue;
-    const fn = entry(SEND, str(el.type).toLowerCase());
+    const fn = SEND_BY_TYPE.get(str(el.type).toLowerCase());
     if (fn) out.push(...fn(el, ctx, depth));
   }
   return out;
@@ -308,13 +311,15 @@ const RECEIVE: Record<string, Receive> = {
   file: (d) => ({ type: 'File', id: str(d.file_id ?? d.id ?? d.file), name: str(d.name ?? d.file_name ?? d.file), size: int(d.file_size ?? d.size) }),
 };
 
+const RECEIVE_BY_TYPE: ReadonlyMap<string, Receive> = new Map(Object.entries(RECEIVE));
+
 function convertIn(segments: unknown, ctx: InCtx, depth: number): MessageChain {
   const list = Array.isArray(segments) ? segments : [];
   const chain: MessageChain = [];
   for (const s of list) {
     if (!isRecord(s)) continue;
     const d = isRecord(s.data) ? s.data : {};
-    const el = entry(RECEIVE, str(s.type))?.(d, ctx, depth);
+    const el = RECEIVE_BY_TYPE.get(str(s.type))?.(d, ctx, depth);
     if (el) chain.push(el);
   }
   return chain;

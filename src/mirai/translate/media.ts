@@ -4,8 +4,20 @@ import { entry, given, str } from './util';
 
 const HEX32 = /[0-9a-fA-F]{32}/;
 
-/** The 32-hex digest that names a media file: from `md5`, else found in `file`, else hashed from its source. */
+/** The bytes of a `base64://` source, if that is what `v` is. */
+function base64Bytes(v: unknown): Buffer | undefined {
+  const s = str(v);
+  return /^base64:\/\//i.test(s) ? Buffer.from(s.slice(9), 'base64') : undefined;
+}
+
+/**
+ * The 32-hex digest that names a media file: from `md5`, else the md5 of inline (`base64://`) bytes
+ * (as QQ names a picture by its content, so the same bytes keep one id whichever way they travel),
+ * else found in `file`, else hashed from its source.
+ */
 export function mediaDigest(data: Record<string, unknown>): string {
+  const inline = HEX32.test(str(data.md5)) ? undefined : base64Bytes(data.file);
+  if (inline) return crypto.createHash('md5').update(inline).digest('hex').toUpperCase();
   for (const v of [data.md5, data.file, data.file_unique, data.url]) {
     const m = HEX32.exec(str(v));
     if (m) return m[0].toUpperCase();
@@ -23,12 +35,25 @@ export function extensionOf(name: unknown): string | undefined {
 
 const IMAGE_TYPES: Record<string, string> = { jpg: 'JPG', jpeg: 'JPG', png: 'PNG', gif: 'GIF', bmp: 'BMP', apng: 'APNG' };
 
+/** An image format from its first bytes. */
+export function sniffImageType(b: Buffer): string | undefined {
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'PNG';
+  if (b[0] === 0xff && b[1] === 0xd8) return 'JPG';
+  if (b.subarray(0, 3).toString('latin1') === 'GIF') return 'GIF';
+  if (b.subarray(0, 2).toString('latin1') === 'BM') return 'BMP';
+  return undefined;
+}
+
 export function imageTypeOf(data: Record<string, unknown>): string {
   for (const v of [data.file, data.url, data.filename]) {
     const ext = extensionOf(v);
     const t = ext && entry(IMAGE_TYPES, ext);
     if (t) return t;
   }
+  // Inline bytes carry no name: their first bytes tell (only the head is decoded).
+  const head = base64Bytes(str(data.file).slice(0, 9 + 16));
+  const sniffed = head && sniffImageType(head);
+  if (sniffed) return sniffed;
   const t = str(data.imageType ?? data.image_type).toUpperCase();
   return Object.values(IMAGE_TYPES).includes(t) ? t : 'UNKNOWN';
 }

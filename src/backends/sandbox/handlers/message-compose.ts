@@ -58,9 +58,13 @@ export async function composeMessage(ctx: SandboxContext, segments: Segment[], i
   const out: Segment[] = [];
   let textLength = 0;
   for (const s of segments) {
-    const rule = RULES[s.type];
+    // Own keys only: a segment typed `constructor` or `__proto__` is an unknown type, not a rule.
+    const rule = Object.hasOwn(RULES, s.type) ? RULES[s.type] : undefined;
     let data: Data = s.data ?? {};
-    if (rule) data = await rule(ctx, data, incoming, s.type);
+    if (rule) {
+      const ruled = rule(ctx, data, incoming, s.type);
+      data = ruled instanceof Promise ? await ruled : ruled; // only media rules wait: no tick per text segment
+    }
     if (s.type === 'text') {
       textLength += (data.text as string).length;
       if (!data.text) continue;

@@ -13,7 +13,7 @@ import { composeMessage } from './message-compose';
 const MAX_DEPTH = 3;
 const MAX_NODES = 200;
 
-const isNodeList = (segs: Segment[]) => segs.length > 0 && segs.every((s) => s.type === 'node');
+export const isNodeList = (segs: Segment[]) => segs.length > 0 && segs.every((s) => s.type === 'node');
 
 function intOrSelf(ctx: SandboxContext, v: unknown): number {
   if (v === undefined || v === null || v === '') return ctx.selfId;

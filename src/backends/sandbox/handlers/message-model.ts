@@ -39,11 +39,20 @@ export function stateOf(world: World): MessageState {
   return s;
 }
 
+/**
+ * Each bounded map's oldest key, found in O(1): a fresh `keys().next()` steps over every slot deleted
+ * at the front of the table, O(n) per insert once the map is full. A kept iterator holds its place.
+ */
+const oldestKeys = new WeakMap<Map<unknown, unknown>, Iterator<unknown>>();
+
 /** Insert into a Map used as a bounded FIFO. */
 export function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
   map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value as K);
+  if (map.size <= max) return;
+  let oldest = oldestKeys.get(map) as Iterator<K> | undefined;
+  if (!oldest) oldestKeys.set(map, (oldest = map.keys()));
+  while (map.size > max) map.delete(oldest.next().value as K);
 }
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
