@@ -43,13 +43,32 @@ interface Source { id: string; text: string }
  * generated code is kept in node_modules/.cache, under a hash of the schema files, the ajv version
  * and the options, and loaded instead while nothing of that changes. Any trouble with the cache
  * (unwritable, unreadable, stale) falls back to compiling.
+ * The name starts with a hash of the schema folder: writing a new cache removes that folder's stale
+ * ones (~1 MB each) but not another folder's, which another process may be about to load.
  */
-function cacheFileFor(sources: Source[]): string {
-  const hash = crypto.createHash('sha256');
+const CACHE_DIR = path.join(projectRoot, 'node_modules', '.cache', 'mah-bridge');
+const sha256 = () => crypto.createHash('sha256');
+const cachePrefix = (dir: string) => `schemas-${sha256().update(path.resolve(dir)).digest('hex').slice(0, 12)}-`;
+
+function cacheFileFor(dir: string, sources: Source[]): string {
+  const hash = sha256();
   const ajvVersion = (JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }).version;
   hash.update(JSON.stringify([ajvVersion, AJV_OPTIONS]));
   for (const s of sources) hash.update(`\0${s.id}\0${s.text}`);
-  return path.join(projectRoot, 'node_modules', '.cache', 'mah-bridge', `schemas-${hash.digest('hex').slice(0, 24)}.js`);
+  return path.join(CACHE_DIR, `${cachePrefix(dir)}${hash.digest('hex').slice(0, 24)}.js`);
+}
+
+/** Remove the folder's other caches, and those named before names had a folder hash. */
+function removeStaleCaches(dir: string, keep: string): void {
+  const prefix = cachePrefix(dir);
+  try {
+    for (const f of fs.readdirSync(CACHE_DIR)) {
+      const stale = f.endsWith('.js') && (f.startsWith(prefix) || /^schemas-[0-9a-f]{24}\.js$/.test(f));
+      if (stale && f !== path.basename(keep)) fs.rmSync(path.join(CACHE_DIR, f), { force: true });
+    }
+  } catch {
+    // A stale file left behind costs disk space only.
+  }
 }
 
 function loadCached(file: string): Map<string, ValidateFunction> | undefined {
@@ -69,7 +88,7 @@ function loadCached(file: string): Map<string, ValidateFunction> | undefined {
   }
 }
 
-function compileAll(sources: Source[], cacheFile: string): Map<string, ValidateFunction> {
+function compileAll(dir: string, sources: Source[], cacheFile: string): Map<string, ValidateFunction> {
   // Required here, not at the top: with a warm cache the compiler is never loaded (a tenth of start-up).
   const { default: Ajv } = require('ajv') as typeof import('ajv');
   const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
@@ -91,6 +110,7 @@ function compileAll(sources: Source[], cacheFile: string): Map<string, ValidateF
     const tmp = `${cacheFile}.${process.pid}.tmp`; // parallel processes: each writes its own, rename is atomic
     fs.writeFileSync(tmp, code);
     fs.renameSync(tmp, cacheFile);
+    removeStaleCaches(dir, cacheFile);
   } catch {
     // No cache this time; the compiled schemas serve all the same.
   }
@@ -102,8 +122,8 @@ function compileSchemas(dir: string): Schemas {
     id: path.relative(dir, file).replace(/\\/g, '/').replace(/\.json$/, ''),
     text: fs.readFileSync(file, 'utf8'),
   }));
-  const cacheFile = cacheFileFor(sources);
-  const compiled = loadCached(cacheFile) ?? compileAll(sources, cacheFile);
+  const cacheFile = cacheFileFor(dir, sources);
+  const compiled = loadCached(cacheFile) ?? compileAll(dir, sources, cacheFile);
   return {
     validate<T>(id: string, data: unknown): T {
       const fn = compiled.get(id);

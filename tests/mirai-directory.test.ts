@@ -117,14 +117,24 @@ test('a member object follows its group when the group changes', async () => {
   dir.stop();
 });
 
-test('start never throws when the core fails; getters then miss', async () => {
+test('start never throws when the core is unreachable; ensure reports it, a refusal is a miss', async () => {
   const failing = {
     bots: () => [BOT],
     call: async () => { throw new BridgeError('upstream', 'upstream down'); },
   } as unknown as ActionCore;
   const dir = createContactDirectory({ core: failing, logger });
   await dir.start();
-  await dir.ensure(BOT, { groupId: 20001, userId: 10001 });
+  // Unreachable: the caller learns it (mirai answers 500, not "no such target").
+  await assert.rejects(dir.ensure(BOT, { groupId: 20001, userId: 10001 }), (e: BridgeError) => e.kind === 'upstream');
+  const refusing = {
+    bots: () => [BOT],
+    call: async () => { throw new BridgeError('not_found', 'no such group'); },
+  } as unknown as ActionCore;
+  const dir2 = createContactDirectory({ core: refusing, logger });
+  await dir2.start();
+  await dir2.ensure(BOT, { groupId: 20001, userId: 10001 });
+  assert.equal(dir2.group(BOT, 20001), undefined);
+  dir2.stop();
   assert.equal(dir.group(BOT, 20001), undefined);
   assert.equal(dir.friend(BOT, 10001), undefined);
   assert.equal(dir.botNickname(BOT), '');

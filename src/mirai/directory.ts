@@ -4,6 +4,8 @@
  * demand (`ensure`) and bounded (least recently loaded group lists are dropped first).
  */
 import type { ActionCore } from '../core/action-core';
+import { createBoundedMap, type BoundedMap } from '../bounded';
+import { isBridgeError } from '../errors';
 import type { Logger } from '../log';
 import { oneBotFriendToMirai, oneBotGroupToMirai, oneBotMemberToMirai } from './translate/contacts';
 import { int, isRecord, str } from './translate/util';
@@ -20,8 +22,8 @@ interface BotContacts {
   friends: Map<number, MiraiFriend>;
   friendsLoaded: boolean;
   groups: Map<number, MiraiGroup>;
-  /** groupId → members; insertion order = load order (eviction). */
-  members: Map<number, Map<number, MiraiMember>>;
+  /** groupId → members; the least recently loaded lists are dropped first. */
+  members: BoundedMap<number, Map<number, MiraiMember>>;
 }
 
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
@@ -40,20 +42,25 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
   const state = (botId: number): BotContacts => {
     let s = bots.get(botId);
     if (!s) {
-      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), members: new Map() };
+      const members = createBoundedMap<number, Map<number, MiraiMember>>({ capacity: MAX_MEMBER_LISTS, onEvict: () => evictedMemberLists++ });
+      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), members };
       bots.set(botId, s);
     }
     return s;
   };
   const call = (botId: number, action: string, params: Record<string, unknown> = {}) => core.call(action, params, { selfId: botId });
 
-  /** Run a fetch once per key at a time; failures are logged, never thrown. */
+  /**
+   * Run a fetch once per key at a time. A refusal (no such group, …) is logged and leaves the entry
+   * missing; a transport failure is thrown, so a command answers 500 rather than "no such target".
+   */
   function once(key: string, what: string, run: () => Promise<void>, level: 'warn' | 'debug' = 'warn'): Promise<void> {
     const running = inflight.get(key);
     if (running) return running;
     const p = run()
       .catch((e: unknown) => {
         log.log(level, `could not fetch ${what}`, { key, error: e instanceof Error ? e.message : String(e) });
+        if (isBridgeError(e) && e.kind === 'upstream') throw e;
       })
       .finally(() => inflight.delete(key));
     inflight.set(key, p);
@@ -116,12 +123,7 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       if (!group) return;
       const now = Math.floor(Date.now() / 1000);
       const members = new Map(list.map((m) => { const mm = oneBotMemberToMirai(m, group, now); return [mm.id, mm]; }));
-      s.members.delete(groupId);
       s.members.set(groupId, members);
-      while (s.members.size > MAX_MEMBER_LISTS) {
-        s.members.delete(s.members.keys().next().value as number);
-        evictedMemberLists++;
-      }
       // The bot's own role, as the member list says, is the group's permission.
       const self = members.get(botId);
       if (self && self.permission !== group.permission) s.groups.set(groupId, { ...group, permission: self.permission });
@@ -194,7 +196,8 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       } catch (e) {
         log.warn('could not list bots', { error: e instanceof Error ? e.message : String(e) });
       }
-      await Promise.all(ids.map((botId) => Promise.all([loadLogin(botId), loadFriends(botId), loadGroups(botId)])));
+      // Warming is best effort: an upstream that is down now is fetched from again on first use.
+      await Promise.all(ids.map((botId) => Promise.all([loadLogin(botId), loadFriends(botId), loadGroups(botId)]).catch(() => undefined)));
       log.debug('contacts warmed', { bots: ids.length });
     },
     stop() {

@@ -76,6 +76,9 @@ export function createEventHub(deps: {
     return ctx;
   };
 
+  /** An unreachable backend must not stall this bot's event chain: the next read refetches. */
+  const ensureQuietly = (botId: number, q: { groupId?: number; userId?: number }) => directory.ensure(botId, q).catch(() => undefined);
+
   /** Fetch the group/members/friend the translation will read, so it can run synchronously. */
   async function ensureFor(botId: number, ev: OneBotEvent) {
     if (ev.post_type === 'meta_event') return;
@@ -84,7 +87,7 @@ export function createEventHub(deps: {
     const groupId = num(ev.group_id);
     const users = new Set([num(ev.user_id), num(ev.operator_id), num(ev.target_id), num(ev.sender_id)].filter((u) => u !== undefined));
     const asks = users.size ? [...users].map((userId) => ({ groupId, userId })) : [{ groupId }];
-    await Promise.all(asks.map((q) => directory.ensure(botId, q).catch(() => undefined)));
+    await Promise.all(asks.map((q) => ensureQuietly(botId, q)));
   }
 
   /**
@@ -101,21 +104,34 @@ export function createEventHub(deps: {
     if (userId === botId) {
       // The bot itself joining, leaving or changing role changes the whole group.
       directory.invalidate(botId, { groupId });
-      if (change !== 'left') await directory.ensure(botId, { groupId, userId: botId });
+      if (change !== 'left') await ensureQuietly(botId, { groupId, userId: botId });
     } else if (change === 'group') {
       // The group object only (dropped with the bot's own entry); member lists stay.
       directory.invalidate(botId, { groupId, userId: botId });
-      await directory.ensure(botId, { groupId, userId: botId });
+      await ensureQuietly(botId, { groupId, userId: botId });
     } else if (userId && change === 'left') {
       directory.invalidate(botId, { groupId, userId });
     } else if (userId && ev.notice_type !== 'group_increase') {
       // A joining member was fetched fresh for the translation; others are refetched as changed.
       directory.invalidate(botId, { groupId, userId });
-      await directory.ensure(botId, { groupId, userId });
+      await ensureQuietly(botId, { groupId, userId });
     }
   }
 
+  /**
+   * An upstream that reports the account's own messages also reports the ones our clients just sent
+   * through the bridge: MAH never echoes those as *SyncMessage, so skip what the cache says we sent.
+   */
+  function sentThroughUs(botId: number, ev: OneBotEvent): boolean {
+    const id = num(ev.message_id);
+    if (id === undefined) return false;
+    const contextId = ev.message_type === 'group' ? num(ev.group_id) : num(ev.target_id);
+    const m = cache.get(botId, id, contextId);
+    return !!m && m.self && !m.packet;
+  }
+
   async function handle(botId: number, ev: OneBotEvent) {
+    if (ev.post_type === 'message_sent' && sentThroughUs(botId, ev)) return;
     await ensureFor(botId, ev);
     if (!running) return;
     let out: MiraiEvent[];

@@ -2,33 +2,18 @@
  * Media ids seen in received messages or uploads (imageId/voiceId/videoId) → the OneBot `file`
  * that sends them again. Bounded LRU: the least recently used id is evicted and counted.
  */
+import { createBoundedMap } from '../bounded';
 import type { MediaRegistry } from './types';
 
 export function createMediaRegistry(opts: { capacity: number }): MediaRegistry {
-  const capacity = Math.max(1, Math.floor(opts.capacity));
-  const map = new Map<string, string>();
-  let evicted = 0;
+  const map = createBoundedMap<string, string>({ capacity: opts.capacity, lru: true });
   const key = (kind: string, id: string) => `${kind}:${id}`;
   return {
     remember(kind, id, source) {
       if (!id || !source) return;
-      const k = key(kind, id);
-      map.delete(k);
-      map.set(k, source);
-      while (map.size > capacity) {
-        map.delete(map.keys().next().value as string);
-        evicted++;
-      }
+      map.set(key(kind, id), source);
     },
-    resolve(kind, id) {
-      const k = key(kind, id);
-      const v = map.get(k);
-      if (v !== undefined) {
-        map.delete(k);
-        map.set(k, v);
-      }
-      return v;
-    },
-    stats: () => ({ size: map.size, capacity, evicted }),
+    resolve: (kind, id) => map.get(key(kind, id)),
+    stats: () => ({ size: map.size, capacity: map.capacity, evicted: map.evicted }),
   };
 }

@@ -4,6 +4,7 @@
  * Keys stay numbers (nested maps): a `${context}:${id}` string key cost a fresh string and its hash
  * on every send and lookup.
  */
+import { createBoundedMap, type BoundedMap } from '../bounded';
 import type { CachedMessage, MessageCache } from './types';
 
 interface BotCache {
@@ -11,25 +12,19 @@ interface BotCache {
   contexts: Map<number, Map<number, CachedMessage>>;
   /** messageId → its messages in any context, newest last: lookups without a context. */
   byId: Map<number, CachedMessage[]>;
-  /** Every message, oldest first; recording one again moves it to the young end. */
-  order: Set<CachedMessage>;
-  /**
-   * Walks `order` oldest first and keeps its place: a fresh `values().next()` would step over every
-   * slot deleted at the front of the table, O(capacity) per eviction once the cache is full.
-   */
-  oldest: Iterator<CachedMessage>;
+  /** Every message, oldest first, bounded at `capacity`: evicting one forgets it everywhere. */
+  order: BoundedMap<CachedMessage, true>;
 }
 
 export function createMessageCache(opts: { capacity: number }): MessageCache {
   const capacity = Math.max(1, Math.floor(opts.capacity) || 1);
   const bots = new Map<number, BotCache>();
-  let evicted = 0;
 
   const botCache = (botId: number): BotCache => {
     let c = bots.get(botId);
     if (!c) {
-      const order = new Set<CachedMessage>();
-      bots.set(botId, (c = { contexts: new Map(), byId: new Map(), order, oldest: order.values() }));
+      const fresh: BotCache = { contexts: new Map(), byId: new Map(), order: createBoundedMap({ capacity, onEvict: (m) => remove(fresh, m) }) };
+      bots.set(botId, (c = fresh));
     }
     return c;
   };
@@ -63,11 +58,7 @@ export function createMessageCache(opts: { capacity: number }): MessageCache {
       const same = c.byId.get(m.messageId);
       if (same) same.push(m);
       else c.byId.set(m.messageId, [m]);
-      c.order.add(m);
-      while (c.order.size > capacity) {
-        remove(c, c.oldest.next().value as CachedMessage);
-        evicted++;
-      }
+      c.order.set(m, true);
     },
     get(botId, messageId, contextId) {
       const c = bots.get(botId);
@@ -79,7 +70,11 @@ export function createMessageCache(opts: { capacity: number }): MessageCache {
     },
     stats() {
       let size = 0;
-      for (const c of bots.values()) size += c.order.size;
+      let evicted = 0;
+      for (const c of bots.values()) {
+        size += c.order.size;
+        evicted += c.order.evicted;
+      }
       return { size, capacity, evicted };
     },
     stop() {

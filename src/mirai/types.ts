@@ -113,7 +113,7 @@ export interface ContactDirectory {
   group(botId: number, id: number): MiraiGroup | undefined;
   member(botId: number, groupId: number, id: number): MiraiMember | undefined;
   botNickname(botId: number): string;
-  /** Fetch what the cache lacks (group/member/friend) from the core; never throws. */
+  /** Fetch what the cache lacks (group/member/friend) from the core; throws only when the backend is unreachable ('upstream'). */
   ensure(botId: number, q: { groupId?: number; userId?: number }): Promise<void>;
   /** Forget cached data an event touched (card/role/title/membership), so the next read refetches. */
   invalidate(botId: number, q: { groupId?: number; userId?: number }): void;

@@ -6,6 +6,7 @@ import type { BridgeConfig, DeepPartial } from '../../src/config';
 import { postJson } from './http';
 import { play } from './onebot';
 import { SELF } from './world';
+import { standIn } from './stand-in';
 import { until } from './wait';
 
 export * from './world';
@@ -116,12 +117,7 @@ export function miraiPerSuite(over: DeepPartial<BridgeConfig> = {}): Mirai {
     real = await openMirai(over);
   });
   after(() => real?.stop());
-  return new Proxy({} as Mirai, {
-    get(_target, key) {
-      if (!real) throw new Error('the suite’s mirai bridge is not open (used outside its tests?)');
-      return real[key as keyof Mirai];
-    },
-  });
+  return standIn(() => real, 'the suite’s mirai bridge');
 }
 
 /** The fields of a MAH Member object, in order. */

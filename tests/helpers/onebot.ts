@@ -5,6 +5,7 @@ import { startBridge, type Bridge } from '../../src/app';
 import type { BridgeConfig, DeepPartial } from '../../src/config';
 import type { OneBotEvent } from '../../src/core/types';
 import { BridgeError, type ErrorKind } from '../../src/errors';
+import { standIn } from './stand-in';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -120,12 +121,7 @@ export function sandboxPerTest(over: DeepPartial<BridgeConfig> = {}): Sandbox {
     current = await openSandbox(over);
   });
   afterEach(() => current?.stop());
-  return new Proxy({} as Sandbox, {
-    get(_target, key) {
-      if (!current) throw new Error('no sandbox is open (used outside a test?)');
-      return current[key as keyof Sandbox];
-    },
-  });
+  return standIn(() => current, 'the test’s sandbox');
 }
 
 /** Notices of one type (and sub type) among `events`. */

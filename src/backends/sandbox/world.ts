@@ -2,6 +2,7 @@
  * The sandbox's simulated QQ account: plain data that every sandbox handler reads and changes.
  * A world file (JSON or YAML, shape `WorldData`) can replace the seed world.
  */
+import { createBoundedMap, type BoundedMap } from '../../bounded';
 import type { Segment } from '../../core/types';
 
 export type Sex = 'male' | 'female' | 'unknown';
@@ -91,15 +92,19 @@ export interface World {
   unidirectional: { user_id: number; nickname: string; source: string }[];
   stamps: { id: string; url: string }[];
   likes: Map<number, number>;
-  messages: Map<number, StoredMessage>;
-  forwards: Map<string, ForwardNode[]>;
-  requests: Map<string, PendingRequest>;
-  /** Bounded message store: oldest messages are evicted past this many. */
-  maxMessages: number;
+  /** Bounded (`maxMessages` of the world data): the oldest messages are evicted first. */
+  messages: BoundedMap<number, StoredMessage>;
+  forwards: BoundedMap<string, ForwardNode[]>;
+  /** Pending friend and group requests; the oldest are forgotten first. */
+  requests: BoundedMap<string, PendingRequest>;
   counters: { message_id: number; seq: number; file: number; notice: number; flag: number; category: number; forward: number };
 }
 
 export const now = () => Math.floor(Date.now() / 1000);
+
+/** Forwards and pending requests kept at most; the oldest go first. */
+export const MAX_FORWARDS = 10_000;
+export const MAX_PENDING_REQUESTS = 1000;
 
 /** Serializable world description (world files and the seed use this shape). */
 export interface WorldData {
@@ -206,22 +211,14 @@ export function createWorld(data: WorldData = SEED_WORLD): World {
     unidirectional: [...(data.unidirectional ?? [])],
     stamps: [...(data.stamps ?? [])],
     likes: new Map(),
-    messages: new Map(),
-    forwards: new Map(),
-    requests: new Map(),
-    maxMessages: data.maxMessages ?? 100_000,
+    messages: createBoundedMap({ capacity: data.maxMessages ?? 100_000 }),
+    forwards: createBoundedMap({ capacity: MAX_FORWARDS }),
+    requests: createBoundedMap({ capacity: MAX_PENDING_REQUESTS }),
     counters: { message_id: 1000, seq: 1, file: 1, notice: 1, flag: 1, category: 100, forward: 1 },
   };
 }
 
-/**
- * The oldest entry of each world's message store, in O(1): a fresh `keys().next()` walks over every
- * slot already deleted at the front of the table, which under steady eviction costs O(n) per message.
- * One long-lived iterator keeps its place; entries re-added later are visited after the older ones.
- */
-const oldestIds = new WeakMap<Map<number, StoredMessage>, Iterator<number>>();
-
-/** Store a message (allocating id and seq), evicting the oldest past `maxMessages`. */
+/** Store a message (allocating id and seq); the store evicts the oldest past `maxMessages`. */
 export function storeMessage(world: World, msg: Omit<StoredMessage, 'message_id' | 'message_seq' | 'recalled'>): StoredMessage {
   // Built field by field: a spread that adds keys takes V8's slow object-clone path (µs per message).
   const stored: StoredMessage = {
@@ -232,12 +229,6 @@ export function storeMessage(world: World, msg: Omit<StoredMessage, 'message_id'
   if (msg.group_id !== undefined) stored.group_id = msg.group_id;
   // message_ids stay positive int32s: wrap around long before 2^31.
   if (world.counters.message_id >= 2_000_000_000) world.counters.message_id = 1000;
-  const { messages } = world;
-  messages.set(stored.message_id, stored);
-  if (messages.size > world.maxMessages) {
-    let oldest = oldestIds.get(messages);
-    if (!oldest) oldestIds.set(messages, (oldest = messages.keys()));
-    while (messages.size > world.maxMessages) messages.delete(oldest.next().value as number);
-  }
+  world.messages.set(stored.message_id, stored);
   return stored;
 }

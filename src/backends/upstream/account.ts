@@ -2,6 +2,7 @@
  * One upstream account (one bot QQ): its transport, dialect, capability table, message-id map and
  * liveness. Events leave here standard; calls leave here in the upstream's dialect.
  */
+import { createBoundedMap } from '../../bounded';
 import { BridgeError } from '../../errors';
 import type { Logger } from '../../log';
 import type { ActionSpec, OneBotEvent, Params } from '../../core/types';
@@ -86,9 +87,9 @@ export function createAccount(opts: AccountOptions): Account {
   const { transport } = opts;
   const log = opts.logger;
   const ids: IdMap = createIdMap(opts.idMapSize);
-  const folders = new Map<string, string>();
+  const folders = createBoundedMap<string, string>({ capacity: 10_000 }); // file id → its folder
   const unknown = new Set<string>();
-  const seen = new Set<string>();
+  const seen = createBoundedMap<string, true>({ capacity: DEDUPE_WINDOW });
   let selfId = opts.selfId;
   let dialect: Dialect = { ...DIALECTS.generic };
   let listed: Set<string> | undefined;
@@ -122,9 +123,7 @@ export function createAccount(opts: AccountOptions): Account {
     ids,
     sawStringId,
     rememberFile(fileId, folderId) {
-      folders.delete(fileId);
       folders.set(fileId, folderId);
-      if (folders.size > 10_000) folders.delete(folders.keys().next().value as string);
     },
   };
   const paramsCtx: ParamsContext = {
@@ -158,8 +157,7 @@ export function createAccount(opts: AccountOptions): Account {
     if ((raw.post_type !== 'message' && raw.post_type !== 'message_sent') || raw.message_id === undefined) return false;
     const key = `${String(raw.post_type)}:${JSON.stringify(raw.message_id)}`;
     if (seen.has(key)) return true;
-    seen.add(key);
-    if (seen.size > DEDUPE_WINDOW) seen.delete(seen.values().next().value as string);
+    seen.set(key, true);
     return false;
   };
 

@@ -7,6 +7,7 @@
  * handed back exactly as received. The map is bounded (least recently used entries are evicted and
  * counted); the peer each id was seen with is kept, as some upstream actions need it.
  */
+import { createBoundedMap } from '../../bounded';
 
 export interface IdEntry {
   /** The upstream's id, exactly as received. */
@@ -14,7 +15,6 @@ export interface IdEntry {
   /** `group:<id>` or `private:<id>` when known. */
   peer?: string;
 }
-
 const INT32_MAX = 0x7fffffff;
 const isPassThrough = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= INT32_MAX;
 const keyOf = (v: unknown) => (typeof v === 'string' ? `s:${v}` : `j:${JSON.stringify(v)}`);
@@ -29,22 +29,11 @@ export interface IdMap {
 }
 
 export function createIdMap(capacity = 100_000): IdMap {
-  // Insertion order of a Map is the LRU order: a hit is deleted and re-inserted.
-  const byOurs = new Map<number, IdEntry>();
   const byUpstream = new Map<string, number>();
+  // Least recently used first: a lookup either way refreshes an entry.
+  const byOurs = createBoundedMap<number, IdEntry>({ capacity, lru: true, onEvict: (_, e) => byUpstream.delete(keyOf(e.upstream)) });
   let next = INT32_MAX;
-  let evicted = 0;
 
-  const touch = (ours: number, entry: IdEntry) => {
-    byOurs.delete(ours);
-    byOurs.set(ours, entry);
-    while (byOurs.size > capacity) {
-      const [oldest, e] = byOurs.entries().next().value as [number, IdEntry];
-      byOurs.delete(oldest);
-      byUpstream.delete(keyOf(e.upstream));
-      evicted++;
-    }
-  };
   // Allocated ids count down from INT32_MAX, skipping any id in use (passed-through ids are in the map too).
   const allocate = () => {
     do {
@@ -60,25 +49,20 @@ export function createIdMap(capacity = 100_000): IdMap {
       if (known !== undefined) {
         const entry = byOurs.get(known) as IdEntry;
         if (peer && !entry.peer) entry.peer = peer;
-        touch(known, entry);
         return known;
       }
       // A pass-through id keeps its value unless an allocated id already took it.
       const ours = isPassThrough(upstream) && !byOurs.has(upstream) ? upstream : allocate();
       byUpstream.set(key, ours);
-      touch(ours, { upstream, peer });
+      byOurs.set(ours, { upstream, peer });
       return ours;
     },
-    toUpstream(ours) {
-      const entry = byOurs.get(ours);
-      if (entry) touch(ours, entry);
-      return entry;
-    },
+    toUpstream: (ours) => byOurs.get(ours),
     get size() {
       return byOurs.size;
     },
     get evicted() {
-      return evicted;
+      return byOurs.evicted;
     },
   };
 }

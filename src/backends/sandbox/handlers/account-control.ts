@@ -8,9 +8,6 @@ import { now, type Person } from '../world';
 import { accountState, friendOf } from './account-state';
 import { addFriend } from './account-friends';
 
-/** Pending requests kept at most (friend and group requests share the map): the oldest go first. */
-export const MAX_PENDING_REQUESTS = 1000;
-
 // The control surface is a test and debugging tool: its few params are checked here, by hand.
 function uin(v: unknown, name = 'user_id'): number {
   const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
@@ -61,7 +58,6 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
       const source = text(p.source, 'source', '', 64);
       const flag = `friend-${++world.counters.flag}`;
       world.requests.set(flag, { flag, request_type: 'friend', sub_type: 'add', user_id: userId, group_id: 0, comment, time: now() });
-      while (world.requests.size > MAX_PENDING_REQUESTS) world.requests.delete(world.requests.keys().next().value as string);
       ctx.emit({ post_type: 'request', request_type: 'friend', user_id: userId, comment, flag, nickname: person.nickname, source });
       return { flag };
     },

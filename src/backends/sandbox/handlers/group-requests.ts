@@ -9,14 +9,6 @@ import { now, type Group, type PendingRequest } from '../world';
 import { groupOf, nicknameOf, notice, requireAdmin } from './group-common';
 import { addMember, joinMember } from './group-admin';
 
-/** Pending requests kept at most (friend and group requests share the map): the oldest go first. */
-const MAX_PENDING = 1000;
-
-function remember(ctx: SandboxContext, r: PendingRequest): void {
-  ctx.world.requests.set(r.flag, r);
-  while (ctx.world.requests.size > MAX_PENDING) ctx.world.requests.delete(ctx.world.requests.keys().next().value as string);
-}
-
 function nextFlag(ctx: SandboxContext): string {
   let flag: string;
   do flag = String(++ctx.world.counters.flag); while (ctx.world.requests.has(flag));
@@ -44,7 +36,7 @@ export function requestJoin(ctx: SandboxContext, g: Group, userId: number, comme
   // Asking again replaces the earlier request, as QQ keeps one per person and group.
   for (const [flag, old] of ctx.world.requests) if (old.request_type === 'group' && old.sub_type === 'add' && old.group_id === g.group_id && old.user_id === userId) ctx.world.requests.delete(flag);
   const r: PendingRequest = { flag: nextFlag(ctx), request_type: 'group', sub_type: 'add', user_id: userId, group_id: g.group_id, comment, time: now() };
-  remember(ctx, r);
+  ctx.world.requests.set(r.flag, r);
   ctx.emit({
     post_type: 'request', request_type: 'group', sub_type: 'add', group_id: r.group_id, user_id: userId, comment, flag: r.flag,
     group_name: g.group_name, nickname: nicknameOf(ctx, userId), time: r.time,
@@ -58,7 +50,7 @@ export function requestInvite(ctx: SandboxContext, groupId: number, groupName: s
   const r: PendingRequest = {
     flag: nextFlag(ctx), request_type: 'group', sub_type: 'invite', user_id: inviterId, group_id: groupId, comment: '', time: now(), group_name: groupName,
   };
-  remember(ctx, r);
+  ctx.world.requests.set(r.flag, r);
   ctx.emit({
     post_type: 'request', request_type: 'group', sub_type: 'invite', group_id: groupId, user_id: inviterId, comment: '', flag: r.flag,
     group_name: groupName, nickname: nicknameOf(ctx, inviterId), time: r.time,

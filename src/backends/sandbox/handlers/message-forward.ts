@@ -6,7 +6,7 @@ import type { Segment } from '../../../core/types';
 import type { SandboxContext } from '../context';
 import { now, type ForwardNode } from '../world';
 import { personOf } from './group-common';
-import { boundedSet, displayName, MAX_FORWARDS } from './message-model';
+import { displayName } from './message-model';
 import { composeMessage } from './message-compose';
 
 /** QQ lets a forward hold forwards a few levels deep. */
@@ -51,7 +51,7 @@ export async function buildForward(ctx: SandboxContext, nodes: Segment[], depth 
   const out: ForwardNode[] = [];
   for (const n of nodes) out.push(await nodeOf(ctx, n, depth));
   const id = `forward-${ctx.world.counters.forward++}`;
-  boundedSet(ctx.world.forwards, id, out, MAX_FORWARDS);
+  ctx.world.forwards.set(id, out);
   return id;
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BridgeError, badParams } from '../../../errors';
 import type { World } from '../world';
-import { boundedSet, MAX_MEDIA, stateOf, type MediaEntry } from './message-model';
+import { stateOf, type MediaEntry } from './message-model';
 
 export const MEDIA_TYPES = new Set(['image', 'record', 'video', 'file']);
 const DEFAULT_EXT: Record<string, string> = { image: 'jpg', record: 'amr', video: 'mp4', file: 'bin' };
@@ -75,8 +75,8 @@ async function load(file: string): Promise<{ bytes: Buffer; size: number; hint?:
 /** Register a name (and its URL) so a later send or get_image can find it. */
 export function rememberMedia(world: World, e: MediaEntry): MediaEntry {
   const { media } = stateOf(world);
-  boundedSet(media, e.name, e, MAX_MEDIA);
-  if (e.url) boundedSet(media, e.url, e, MAX_MEDIA);
+  media.set(e.name, e);
+  if (e.url) media.set(e.url, e);
   return e;
 }
 

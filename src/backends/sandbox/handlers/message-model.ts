@@ -2,6 +2,7 @@
  * The sandbox's message model: lookups that throw the right BridgeError, the one OneBot shape of a
  * stored message, conversations, and the per-world message state the World type does not carry.
  */
+import { createBoundedMap, type BoundedMap } from '../../../bounded';
 import { BridgeError, badParams, notFound } from '../../../errors';
 import { segmentsToCq } from '../../../core/cq-code';
 import type { OneBotEvent } from '../../../core/types';
@@ -21,38 +22,22 @@ export interface MediaEntry {
 
 /** Message-side state of a world: media names, read marks, emoji reactions. Bounded. */
 export interface MessageState {
-  media: Map<string, MediaEntry>;
+  media: BoundedMap<string, MediaEntry>;
   /** `group:<id>` / `private:<id>` → the last message_seq marked read. */
   read: Map<string, number>;
-  /** message_id → emoji_id → who reacted. */
-  likes: Map<number, Map<string, Set<number>>>;
+  /** message_id → emoji_id → who reacted (the most recently reacted-to messages only). */
+  likes: BoundedMap<number, Map<string, Set<number>>>;
 }
 
 export const MAX_MEDIA = 10_000;
-export const MAX_FORWARDS = 10_000;
+export const MAX_REACTED = 10_000;
 export const MAX_TEXT = 4500;
 
 const STATE = new WeakMap<World, MessageState>();
 export function stateOf(world: World): MessageState {
   let s = STATE.get(world);
-  if (!s) STATE.set(world, (s = { media: new Map(), read: new Map(), likes: new Map() }));
+  if (!s) STATE.set(world, (s = { media: createBoundedMap({ capacity: MAX_MEDIA }), read: new Map(), likes: createBoundedMap({ capacity: MAX_REACTED }) }));
   return s;
-}
-
-/**
- * Each bounded map's oldest key, found in O(1): a fresh `keys().next()` steps over every slot deleted
- * at the front of the table, O(n) per insert once the map is full. A kept iterator holds its place.
- */
-const oldestKeys = new WeakMap<Map<unknown, unknown>, Iterator<unknown>>();
-
-/** Insert into a Map used as a bounded FIFO. */
-export function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size <= max) return;
-  let oldest = oldestKeys.get(map) as Iterator<K> | undefined;
-  if (!oldest) oldestKeys.set(map, (oldest = map.keys()));
-  while (map.size > max) map.delete(oldest.next().value as K);
 }
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
