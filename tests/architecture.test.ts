@@ -8,6 +8,7 @@ import { buildActionIndex } from '../src/core/action-core';
 import { COMMANDS, indexCommands } from '../src/mirai/commands';
 import { createSchemas } from '../src/schemas';
 import { projectRoot } from '../src/project-root';
+import { SANDBOX_CONTROL } from '../src/backends/sandbox/handlers';
 
 const schemas = createSchemas();
 
@@ -64,4 +65,9 @@ test('the README lists every OneBot action and every mirai command', () => {
     ...COMMANDS.map((c) => c.http ? c.http.path : c.name).filter((n) => !readme.includes(`\`${n}\``)),
   ];
   assert.deepEqual(missing, []);
+});
+
+test('the README lists every sandbox control op', () => {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  assert.deepEqual([...SANDBOX_CONTROL.keys()].filter((op) => !readme.includes(`\`${op}\``) && !readme.includes(`/sandbox/${op}`)), []);
 });

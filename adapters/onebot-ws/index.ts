@@ -107,7 +107,7 @@ export function createOneBotWs(deps: { core: ActionCore; config: BridgeConfig; l
       return reply(c, failedEnvelope(1400, 'malformed JSON frame'));
     }
     if (!isPlain(frame)) return reply(c, failedEnvelope(1400, 'frame must be a JSON object'));
-    if ('echo' in frame && !serialisable(frame.echo)) return reply(c, failedEnvelope(1400, 'echo is nested too deeply to copy back'));
+    if ('echo' in frame && typeof frame.echo === 'object' && !serialisable(frame.echo)) return reply(c, failedEnvelope(1400, 'echo is nested too deeply to copy back'));
     const echo: EchoSource = 'echo' in frame ? { hasEcho: true, echo: frame.echo } : { hasEcho: false };
     if (typeof frame.action !== 'string' || !frame.action) return reply(c, failedEnvelope(1400, 'frame has no action', echo));
     const params = frame.params ?? {};

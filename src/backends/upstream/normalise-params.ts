@@ -167,7 +167,8 @@ const PARAMS: Record<string, ParamRule> = {
   delete_friend: (p) => ({ ...p, friend_id: p.user_id }),
 };
 
-export async function paramsToUpstream(action: string, target: string, p: Params, ctx: ParamsContext): Promise<Params> {
+/** Synchronous unless the rule needs a lookup (then a promise). */
+export function paramsToUpstream(action: string, target: string, p: Params, ctx: ParamsContext): Params | Promise<Params> {
   const rule = PARAMS[action];
   return rule ? rule(p, ctx, target) : p;
 }

@@ -49,7 +49,13 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
     if (stopped) return;
     const headers: Record<string, string> = {};
     if (opts.accessToken) headers.Authorization = `Bearer ${opts.accessToken}`;
-    const ws = new WebSocket(opts.url, { headers, handshakeTimeout: opts.connectTimeoutMs, maxPayload: opts.maxPayload });
+    // No compression: frames are small, and deflate costs more than it saves on a local link.
+    const ws = new WebSocket(opts.url, {
+      headers,
+      handshakeTimeout: opts.connectTimeoutMs,
+      maxPayload: opts.maxPayload,
+      perMessageDeflate: false,
+    });
     socket = ws;
     ws.on('open', () => {
       if (socket !== ws) return;

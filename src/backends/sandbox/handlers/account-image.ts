@@ -1,7 +1,6 @@
 /** Reads an image named the OneBot way (local path, file://, base64://, http(s)://) and checks that it is one. */
-import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { BridgeError } from '../../../errors';
+import { decodeBase64, fetchBytes, readLocal, sourceOf } from '../file-source';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
@@ -13,61 +12,12 @@ export async function loadImage(file: string): Promise<Buffer> {
   return bytes;
 }
 
-function readSource(file: string): Promise<Buffer> {
-  if (file.startsWith('base64://')) return Promise.resolve(decodeBase64(file.slice('base64://'.length)));
-  if (/^https?:\/\//i.test(file)) return download(file);
-  if (file.startsWith('file://')) {
-    let p: string;
-    try {
-      p = fileURLToPath(file);
-    } catch {
-      throw new BridgeError('file_missing', 'invalid file:// URL');
-    }
-    return readLocal(p);
-  }
-  return readLocal(file);
-}
-
-async function readLocal(p: string): Promise<Buffer> {
-  const st = await fs.stat(p).catch(() => undefined);
-  if (!st?.isFile()) throw new BridgeError('file_missing', `no such file: ${p}`);
-  if (st.size > MAX_IMAGE_BYTES) throw new BridgeError('rejected', `image larger than ${MAX_IMAGE_BYTES} bytes`);
-  return fs.readFile(p);
-}
-
-function decodeBase64(text: string): Buffer {
-  const clean = text.replace(/\s+/g, '');
-  // Buffer.from never fails on bad base64, it silently skips characters: check the alphabet first.
-  if (!clean || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) throw new BridgeError('rejected', 'invalid base64 data');
-  const bytes = Buffer.from(clean, 'base64');
-  if (bytes.length > MAX_IMAGE_BYTES) throw new BridgeError('rejected', `image larger than ${MAX_IMAGE_BYTES} bytes`);
-  return bytes;
-}
-
-async function download(url: string): Promise<Buffer> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
-  } catch {
-    throw new BridgeError('rejected', 'could not download the image');
-  }
-  if (!res.ok || !res.body) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new BridgeError('rejected', `downloading the image failed with HTTP ${res.status}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > MAX_IMAGE_BYTES) throw new BridgeError('rejected', `image larger than ${MAX_IMAGE_BYTES} bytes`);
-      chunks.push(Buffer.from(chunk));
-    }
-  } catch (e) {
-    await res.body.cancel().catch(() => undefined);
-    throw e instanceof BridgeError ? e : new BridgeError('rejected', 'could not download the image');
-  }
-  return Buffer.concat(chunks);
+async function readSource(file: string): Promise<Buffer> {
+  const src = sourceOf(file, 'file_missing');
+  const opts = { maxBytes: MAX_IMAGE_BYTES, invalid: 'rejected' } as const;
+  if (src.type === 'base64') return decodeBase64(src.data, opts);
+  if (src.type === 'url') return fetchBytes(src.url, { maxBytes: MAX_IMAGE_BYTES, timeoutMs: FETCH_TIMEOUT_MS });
+  return readLocal(src.path, opts);
 }
 
 const MAGIC: [number, number[]][] = [

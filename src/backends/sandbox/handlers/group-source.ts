@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BridgeError, badParams } from '../../../errors';
+import { badParams } from '../../../errors';
+import { decodeBase64, sourceOf, statLocal } from '../file-source';
 
 export interface SourceInfo {
   /** A name for the file: the path's or URL's last segment, or '' for base64 data. */
@@ -20,8 +20,6 @@ export interface SourceInfo {
   origin: string;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 const digests = (bytes: Buffer) => ({
   sha1: createHash('sha1').update(bytes).digest('hex').toUpperCase(),
   md5: createHash('md5').update(bytes).digest('hex').toUpperCase(),
@@ -33,23 +31,20 @@ async function hashFile(file: string): Promise<{ sha1: string; md5: string }> {
   return { sha1: sha1.digest('hex').toUpperCase(), md5: md5.digest('hex').toUpperCase() };
 }
 
+/** A URL segment unescaped; malformed escapes (`%E0`) stay as they are rather than throw. */
+const safeDecode = (s: string) => { try { return decodeURIComponent(s); } catch { return s; } };
+
 export async function readSource(file: string): Promise<SourceInfo> {
-  if (file.startsWith('base64://')) {
-    const text = file.slice('base64://'.length).replace(/\s+/g, '');
-    if (!text || text.length % 4 === 1 || !BASE64.test(text)) throw new BridgeError('rejected', 'file: base64 data does not decode');
-    const bytes = Buffer.from(text, 'base64');
+  const src = sourceOf(file);
+  if (src.type === 'base64') {
+    const bytes = decodeBase64(src.data, { invalid: 'rejected' });
     return { name: '', size: bytes.length, ...digests(bytes), origin: 'base64' };
   }
-  if (/^https?:\/\//i.test(file)) {
+  if (src.type === 'url') {
     let url: URL;
     try { url = new URL(file); } catch { throw badParams(`file: bad URL ${file}`); }
-    return { name: decodeURIComponent(path.posix.basename(url.pathname)), size: 0, ...digests(Buffer.from(file)), origin: file };
+    return { name: safeDecode(path.posix.basename(url.pathname)), size: 0, ...digests(Buffer.from(file)), origin: file };
   }
-  let local = file;
-  if (/^file:/i.test(file)) {
-    try { local = fileURLToPath(file); } catch { throw badParams(`file: bad file URI ${file}`); }
-  }
-  const stat = await fs.promises.stat(local).catch(() => undefined);
-  if (!stat?.isFile()) throw new BridgeError('file_missing', `file not found: ${local}`);
-  return { name: path.basename(local), size: stat.size, ...(await hashFile(local)), origin: local };
+  const stat = await statLocal(src.path);
+  return { name: path.basename(src.path), size: stat.size, ...(await hashFile(src.path)), origin: src.path };
 }

@@ -3,10 +3,9 @@
  * sandbox gave earlier) becomes `<MD5>.<ext>` with a sandbox URL, remembered so it can be sent again.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BridgeError, badParams } from '../../../errors';
+import { badParams } from '../../../errors';
+import { decodeBase64, readLocal, sourceOf } from '../file-source';
 import type { World } from '../world';
 import { stateOf, type MediaEntry } from './message-model';
 
@@ -34,42 +33,17 @@ const extOf = (name: string) => {
   return /^[a-z0-9]{1,5}$/.test(e) ? e : undefined;
 };
 
-async function readLocal(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new BridgeError('file_missing', `file not found: ${file}`);
-    throw badParams(`cannot read ${file}: ${code ?? 'error'}`);
-  }
-}
-
-function decodeBase64(b64: string): Buffer {
-  const s = b64.replace(/\s+/g, '');
-  if (!s || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) throw badParams('invalid base64 data');
-  return Buffer.from(s, 'base64');
-}
-
 /** The bytes (or, for a URL the sandbox cannot fetch, the URL itself) behind a `file` value. */
 async function load(file: string): Promise<{ bytes: Buffer; size: number; hint?: string; path?: string }> {
-  if (file.startsWith('base64://')) {
-    const bytes = decodeBase64(file.slice(9));
+  const src = sourceOf(file);
+  if (src.type === 'base64') {
+    const bytes = decodeBase64(src.data);
     return { bytes, size: bytes.length };
   }
-  if (/^https?:\/\//i.test(file)) {
-    // The sandbox is offline: the URL stands in for the content.
-    return { bytes: Buffer.from(file), size: 0, hint: file };
-  }
-  let local = file;
-  if (/^file:/i.test(file)) {
-    try {
-      local = fileURLToPath(file);
-    } catch {
-      throw badParams(`invalid file URI: ${file}`);
-    }
-  }
-  const bytes = await readLocal(local);
-  return { bytes, size: bytes.length, hint: local, path: path.resolve(local) };
+  // The sandbox is offline: the URL stands in for the content.
+  if (src.type === 'url') return { bytes: Buffer.from(file), size: 0, hint: file };
+  const bytes = await readLocal(src.path);
+  return { bytes, size: bytes.length, hint: src.path, path: path.resolve(src.path) };
 }
 
 /** Register a name (and its URL) so a later send or get_image can find it. */

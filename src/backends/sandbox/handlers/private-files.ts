@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BridgeError, badParams, notFound } from '../../../errors';
+import { badParams, notFound } from '../../../errors';
+import { decodeBase64, fetchBytes } from '../file-source';
 import type { Handler } from '../context';
 import { lookupMedia } from './message-media';
 import { sendPrivate } from './message-send';
@@ -26,40 +27,6 @@ export function headerList(headers: string | string[] | undefined): [string, str
   });
 }
 
-async function fetchBytes(url: string, headers: [string, string][]): Promise<Buffer> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
-  } catch (e) {
-    throw new BridgeError('rejected', `download failed: ${(e as Error).message}`);
-  }
-  if (!res.ok || !res.body) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new BridgeError('rejected', `download failed with HTTP ${res.status}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > MAX_DOWNLOAD_BYTES) throw new BridgeError('rejected', `download larger than ${MAX_DOWNLOAD_BYTES} bytes`);
-      chunks.push(Buffer.from(chunk));
-    }
-  } catch (e) {
-    await res.body.cancel().catch(() => undefined);
-    throw e instanceof BridgeError ? e : new BridgeError('rejected', 'download interrupted');
-  }
-  return Buffer.concat(chunks);
-}
-
-function decodeBase64(text: string): Buffer {
-  const clean = text.replace(/\s+/g, '');
-  if (!clean || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) throw badParams('base64: invalid data');
-  const bytes = Buffer.from(clean, 'base64');
-  if (bytes.length > MAX_DOWNLOAD_BYTES) throw new BridgeError('rejected', `data larger than ${MAX_DOWNLOAD_BYTES} bytes`);
-  return bytes;
-}
-
 /** A safe file name: the caller's `name` or the URL's last segment, never a path. */
 function fileName(name: string | undefined, url: string | undefined, bytes: Buffer): string {
   const fromUrl = url ? path.posix.basename(new URL(url).pathname) : '';
@@ -71,9 +38,10 @@ function fileName(name: string | undefined, url: string | undefined, bytes: Buff
 export const PRIVATE_FILE_HANDLERS: Record<string, Handler> = {
   async download_file(_ctx, p: { url?: string; base64?: string; name?: string; headers?: string | string[] }) {
     let bytes: Buffer;
-    if (p.base64 !== undefined) bytes = decodeBase64(p.base64.replace(/^base64:\/\//, ''));
-    else if (p.url && /^https?:\/\//i.test(p.url)) bytes = await fetchBytes(p.url, headerList(p.headers));
-    else throw badParams('download_file needs an http(s) url or base64 data');
+    if (p.base64 !== undefined) bytes = decodeBase64(p.base64.replace(/^base64:\/\//, ''), { maxBytes: MAX_DOWNLOAD_BYTES });
+    else if (p.url && /^https?:\/\//i.test(p.url)) {
+      bytes = await fetchBytes(p.url, { maxBytes: MAX_DOWNLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, headers: headerList(p.headers) });
+    } else throw badParams('download_file needs an http(s) url or base64 data');
     await fs.mkdir(DOWNLOAD_DIR, { recursive: true });
     const file = path.join(DOWNLOAD_DIR, fileName(p.name, p.base64 === undefined ? p.url : undefined, bytes));
     await fs.writeFile(file, bytes);
