@@ -9,6 +9,7 @@ import { COMMANDS, indexCommands } from '../src/mirai/commands';
 import { createSchemas } from '../src/schemas';
 import { projectRoot } from '../src/project-root';
 import { SANDBOX_CONTROL } from '../src/backends/sandbox/handlers';
+import { parseConfigText, validateConfig } from '../src/config-file';
 
 const schemas = createSchemas();
 
@@ -70,4 +71,13 @@ test('the README lists every OneBot action and every mirai command', () => {
 test('the README lists every sandbox control op', () => {
   const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
   assert.deepEqual([...SANDBOX_CONTROL.keys()].filter((op) => !readme.includes(`\`${op}\``) && !readme.includes(`/sandbox/${op}`)), []);
+});
+
+test("the README's example config file is valid", () => {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(yaml, 'README has a yaml example');
+  const config = validateConfig(parseConfigText(yaml));
+  assert.equal(config.mirai?.adapterSettings?.http?.port, 8080);
+  assert.equal(config.upstream?.url, 'ws://127.0.0.1:3001');
 });
