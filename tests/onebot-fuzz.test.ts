@@ -195,7 +195,7 @@ describe('prototype keys', () => {
     const cases: [string, Record<string, unknown>, number][] = [
       ['set_friend_add_request', { flag: '__proto__' }, 1400],
       ['set_friend_add_request', { flag: 'constructor' }, 1400],
-      ['set_group_add_request', { flag: 'toString' }, 1404],
+      ['set_group_add_request', { flag: 'toString' }, 1400],
       ['get_forward_msg', { id: '__proto__' }, 1404],
       ['get_forward_msg', { id: 'constructor' }, 1404],
       ['get_image', { file: 'constructor' }, 1404],

@@ -170,7 +170,7 @@ test('join_request → request event and system message; approving adds the memb
   assert.ok((await memberIds(ADMINED)).includes(DAVE));
   assert.deepEqual(seen('group_increase'), [{ notice_type: 'group_increase', sub_type: 'approve', group_id: ADMINED, operator_id: SELF, user_id: DAVE }]);
   assert.deepEqual((await ok('get_group_system_msg')).join_requests, []);
-  await failsWith('set_group_add_request', { flag }, 'not_found'); // handled once only
+  await failsWith('set_group_add_request', { flag }, 'bad_params'); // handled once only
 });
 
 test('rejecting a join request (sub_type given as type) drops it without adding anyone', async () => {
@@ -178,8 +178,8 @@ test('rejecting a join request (sub_type given as type) drops it without adding 
   await ok('set_group_add_request', { flag, type: 'add', approve: false, reason: 'no' });
   assert.ok(!(await memberIds(OWNED)).includes(30002));
   assert.equal(seen('group_increase').length, 0);
-  await failsWith('set_group_add_request', { flag, approve: true }, 'not_found');
-  await failsWith('set_group_add_request', { flag: 'never-issued' }, 'not_found');
+  await failsWith('set_group_add_request', { flag, approve: true }, 'bad_params');
+  await failsWith('set_group_add_request', { flag: 'never-issued' }, 'bad_params');
 });
 
 test('join_request needs the bot to be an admin and the person to be outside the group', async () => {

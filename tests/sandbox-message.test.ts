@@ -336,7 +336,7 @@ test('forward_friend_single_msg and forward_group_single_msg copy a message to a
   assert.equal(copy1.target_id, BOB);
   assert.equal(copy2.group_id, CHATTER);
   assert.equal(copy2.raw_message, 'pass it on [CQ:face,id=5]');
-  await rejectsWith(h.call('forward_friend_single_msg', { message_id: 999999, user_id: BOB }), 'not_found');
+  await rejectsWith(h.call('forward_friend_single_msg', { message_id: 999999, user_id: BOB }), 'bad_params');
   await rejectsWith(h.call('forward_friend_single_msg', { message_id: src, user_id: DAVE }), 'not_found');
 });
 
@@ -402,7 +402,7 @@ test('set_msg_emoji_like and unset_msg_emoji_like emit group_msg_emoji_like with
   ]);
   const dm = await h.call('send_private_msg', { user_id: ALICE, message: 'dm' });
   await rejectsWith(h.call('set_msg_emoji_like', { ...dm, emoji_id: '76' }), 'bad_params');
-  await rejectsWith(h.call('set_msg_emoji_like', { message_id: 999999, emoji_id: '76' }), 'not_found');
+  await rejectsWith(h.call('set_msg_emoji_like', { message_id: 999999, emoji_id: '76' }), 'bad_params');
 });
 
 // ---- quick operations ----------------------------------------------------------------------

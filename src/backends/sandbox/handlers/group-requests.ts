@@ -3,7 +3,7 @@
  * of the bot into other groups. Pending ones live in `world.requests`, keyed by a numeric flag
  * (so `get_group_system_msg`'s `request_id` and the flag are the same number, as clients expect).
  */
-import { BridgeError, notFound } from '../../../errors';
+import { BridgeError, badParams } from '../../../errors';
 import type { Handler, SandboxContext } from '../context';
 import { now, type Group, type PendingRequest } from '../world';
 import { groupOf, nicknameOf, notice, requireAdmin } from './group-common';
@@ -17,7 +17,7 @@ function nextFlag(ctx: SandboxContext): string {
 
 function pendingGroupRequest(ctx: SandboxContext, flag: string): PendingRequest {
   const r = ctx.world.requests.get(flag);
-  if (!r || r.request_type !== 'group') throw notFound(`no pending group request ${flag}`);
+  if (!r || r.request_type !== 'group') throw badParams(`no pending group request ${flag}`);
   return r;
 }
 

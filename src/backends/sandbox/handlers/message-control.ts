@@ -96,7 +96,7 @@ export const MESSAGE_CONTROL_OPS: Record<string, ControlOp> = {
   recall: {
     method: 'POST',
     run(ctx, p: P) {
-      const m = findMessage(ctx, intParam(p, 'message_id'), 'bad_params');
+      const m = findMessage(ctx, intParam(p, 'message_id'));
       const operator = optInt(p, 'operator_id') ?? m.user_id;
       requireMayRecall(ctx, m, operator);
       recall(ctx, m, operator);
@@ -116,7 +116,7 @@ export const MESSAGE_CONTROL_OPS: Record<string, ControlOp> = {
     method: 'POST',
     run(ctx, p: P) {
       const groupId = intParam(p, 'group_id');
-      const m = findMessage(ctx, intParam(p, 'message_id'), 'bad_params');
+      const m = findMessage(ctx, intParam(p, 'message_id'));
       if (m.message_type !== 'group' || m.peer_id !== groupId) throw badParams(`message ${m.message_id} is not in group ${groupId}`);
       const userId = intParam(p, 'user_id');
       sharedGroup(ctx, groupId, userId);

@@ -62,10 +62,10 @@ export function requireFriend(ctx: SandboxContext, userId: number): void {
   if (!ctx.world.friends.has(userId)) throw notFound(`user ${userId} is not a friend`);
 }
 
-/** A live (not recalled) message; unknown ids fail with `kind` (get_msg/delete_msg say bad_params). */
-export function findMessage(ctx: SandboxContext, messageId: number, kind: 'bad_params' | 'not_found' = 'not_found'): StoredMessage {
+/** A live (not recalled) message; an unknown or recalled id is a bad parameter (1400), as OneBot says. */
+export function findMessage(ctx: SandboxContext, messageId: number): StoredMessage {
   const m = ctx.world.messages.get(messageId);
-  if (!m || m.recalled) throw new BridgeError(kind, `message ${messageId} not found`);
+  if (!m || m.recalled) throw badParams(`message ${messageId} not found`);
   return m;
 }
 

@@ -43,7 +43,7 @@ async function onMessage(ctx: SandboxContext, c: Params, op: Params): Promise<un
   }
   if (!group) return result;
   if (boolParam(op, 'delete', false)) {
-    const m = findMessage(ctx, intParam(c, 'message_id'), 'bad_params');
+    const m = findMessage(ctx, intParam(c, 'message_id'));
     requireMayRecall(ctx, m, ctx.selfId);
     recall(ctx, m, ctx.selfId);
   }

@@ -107,9 +107,9 @@ export const SEND_HANDLERS: Record<string, Handler> = {
   send_private_forward_msg: (ctx, p) => sendForward(ctx, { ...p, message_type: 'private' }),
   send_forward_msg: (ctx, p) => sendForward(ctx, p),
   get_forward_msg: (ctx, p) => forwardToOneBot(ctx, p.id),
-  get_msg: (ctx, p) => storedToOneBot(ctx, findMessage(ctx, p.message_id, 'bad_params')),
+  get_msg: (ctx, p) => storedToOneBot(ctx, findMessage(ctx, p.message_id)),
   delete_msg: (ctx, p) => {
-    const m = findMessage(ctx, p.message_id, 'bad_params');
+    const m = findMessage(ctx, p.message_id);
     if (m.message_type === 'group') botGroup(ctx, m.peer_id);
     requireMayRecall(ctx, m, ctx.selfId);
     recall(ctx, m, ctx.selfId);
