@@ -22,9 +22,11 @@ function checkType(type: string, what: string): void {
 function imageExt(data: Buffer, name = ''): string {
   const sniffed = sniffImageType(data);
   if (sniffed) return sniffed.toLowerCase();
-  const m = /\.(png|gif|bmp|jpe?g|webp)$/i.exec(name);
-  return m ? m[1].toLowerCase().replace('jpeg', 'jpg') : 'jpg';
+  return extOfName(name);
 }
+
+/** The image extension a file name or URL ends with (before any query), `jpg` when none. */
+const extOfName = (name: string) => /\.(png|gif|bmp|jpe?g|webp)(?:$|\?)/i.exec(name)?.[1].toLowerCase().replace('jpeg', 'jpg') ?? 'jpg';
 
 const b64 = (f: UploadedFile) => `base64://${f.data.toString('base64')}`;
 const md5 = (x: Buffer | string) => createHash('md5').update(x).digest('hex');
@@ -39,7 +41,7 @@ export const UPLOAD_COMMANDS: CommandSpec[] = [
       checkType(p.type, '图片');
       const url = p.url?.trim() ? p.url.trim() : undefined;
       const img = url ? undefined : part(ctx, 'img');
-      const ext = img ? imageExt(img.data, img.filename) : (/\.(png|gif|bmp|jpe?g)(?:$|\?)/i.exec(url!)?.[1].toLowerCase().replace('jpeg', 'jpg') ?? 'jpg');
+      const ext = img ? imageExt(img.data, img.filename) : extOfName(url!);
       // mirai names an uploaded picture `{MD5 as a UUID}.ext`: the same bytes received later carry the
       // same id. A URL's bytes are unknown here, so it gets a fresh UUID. The id maps to the source for sends.
       const imageId = img ? imageIdFor(md5(img.data), ext.toUpperCase()) : `{${randomUUID().toUpperCase()}}.${ext}`;

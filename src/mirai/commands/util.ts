@@ -29,32 +29,26 @@ export const asNumber = (v: unknown, fallback = 0): number => {
   return Number.isFinite(n) ? n : fallback;
 };
 
-export async function requireGroup(ctx: CommandContext, groupId: unknown): Promise<MiraiGroup> {
-  const id = asNumber(groupId, NaN);
-  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no group ${String(groupId)}`);
-  await ctx.directory.ensure(ctx.botId, { groupId: id });
-  const g = ctx.directory.group(ctx.botId, id);
-  if (!g) throw new BridgeError('not_found', `no group ${id}`);
-  return g;
+/** A contact the directory knows (fetched first when missing), or 'not_found' (code 5). */
+async function lookup<T>(ctx: CommandContext, raw: unknown, what: string, q: (id: number) => { groupId?: number; userId?: number }, get: (id: number) => T | undefined): Promise<T> {
+  const id = asNumber(raw, NaN);
+  if (Number.isFinite(id)) {
+    await ctx.directory.ensure(ctx.botId, q(id));
+    const found = get(id);
+    if (found) return found;
+  }
+  throw new BridgeError('not_found', `no ${what} ${String(raw)}`);
 }
 
-export async function requireFriend(ctx: CommandContext, userId: unknown): Promise<MiraiFriend> {
-  const id = asNumber(userId, NaN);
-  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no friend ${String(userId)}`);
-  await ctx.directory.ensure(ctx.botId, { userId: id });
-  const f = ctx.directory.friend(ctx.botId, id);
-  if (!f) throw new BridgeError('not_found', `no friend ${id}`);
-  return f;
-}
+export const requireGroup = (ctx: CommandContext, groupId: unknown): Promise<MiraiGroup> =>
+  lookup(ctx, groupId, 'group', (id) => ({ groupId: id }), (id) => ctx.directory.group(ctx.botId, id));
+
+export const requireFriend = (ctx: CommandContext, userId: unknown): Promise<MiraiFriend> =>
+  lookup(ctx, userId, 'friend', (id) => ({ userId: id }), (id) => ctx.directory.friend(ctx.botId, id));
 
 export async function requireMember(ctx: CommandContext, groupId: unknown, userId: unknown): Promise<MiraiMember> {
   const g = await requireGroup(ctx, groupId);
-  const id = asNumber(userId, NaN);
-  if (!Number.isFinite(id)) throw new BridgeError('not_found', `no member ${String(userId)}`);
-  await ctx.directory.ensure(ctx.botId, { groupId: g.id, userId: id });
-  const m = ctx.directory.member(ctx.botId, g.id, id);
-  if (!m) throw new BridgeError('not_found', `no member ${id} in group ${g.id}`);
-  return m;
+  return lookup(ctx, userId, `member of group ${g.id}`, (id) => ({ groupId: g.id, userId: id }), (id) => ctx.directory.member(ctx.botId, g.id, id));
 }
 
 /** The bot's own role in a group, from the core (fresh: permission checks depend on it). */
