@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type WebSocket from 'ws';
 import { startChild, type ServerChild } from './lib/child';
-import { fanout, httpLoad, openSockets, postJson, sequentialLatency, wsPipelined, type LoadResult } from './lib/load';
+import { fanout, httpLoad, openSockets, pairedLatency, postJson, wsPipelined, type LoadResult } from './lib/load';
 import { median, sleep } from './lib/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -164,16 +164,19 @@ const scenarios: Record<string, () => Promise<void>> = {
       (secs) => httpLoad(`http://127.0.0.1:${hop.info.mirai}/sendGroupMessage`, via, 50, secs),
       (secs) => httpLoad(`http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, direct, 50, secs));
     // Added latency of the hop at low load, where queueing does not hide it: requests one at a time,
-    // each timed to the microsecond, both sides interleaved by round; median of all per-request times.
-    const viaTimes: number[] = []; const directTimes: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      viaTimes.push(...await sequentialLatency(`http://127.0.0.1:${hop.info.mirai}/sendGroupMessage`, via, SEQUENTIAL_N));
-      directTimes.push(...await sequentialLatency(`http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, direct, SEQUENTIAL_N));
-    }
-    const viaP50 = median(viaTimes); const directP50 = median(directTimes);
+    // via and direct alternating, each timed to the microsecond; the median of each side.
+    const seq = await pairedLatency({ url: `http://127.0.0.1:${hop.info.mirai}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, body: direct }, ROUNDS * SEQUENTIAL_N);
+    const viaP50 = median(seq.a); const directP50 = median(seq.b);
     const added = viaP50 - directP50;
+    // The same measurement for the bare stack: express relaying over one ws to a bare OneBot endpoint in
+    // another process, against the bare route. What the hop costs before any of our code runs.
+    const far = await startChild('baseline.js', {});
+    const near = await startChild('baseline.js', { forward: `ws://127.0.0.1:${far.info.port}/onebot` });
+    const bare = await pairedLatency({ url: `http://127.0.0.1:${near.info.port}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${far.info.port}/sendGroupMessage`, body: via }, ROUNDS * SEQUENTIAL_N);
+    const floor = median(bare.a) - median(bare.b);
+    await near.stop(); await far.stop();
     record('upstream-hop', 'mirai HTTP send through an upstream-mode bridge (forward WS)', 'req/s', res, 0.5, () => added <= 0.5,
-      `added p50, ${ROUNDS}×${SEQUENTIAL_N} sequential sends: ${added.toFixed(3)} ms (${viaP50.toFixed(3)} vs ${directP50.toFixed(3)}; ≤ 0.5)`);
+      `added p50, ${ROUNDS * SEQUENTIAL_N} sequential sends each way: ${added.toFixed(3)} ms (${viaP50.toFixed(3)} vs ${directP50.toFixed(3)}; ≤ 0.5); a bare two-process ws hop adds ${floor.toFixed(3)} ms`);
     await hop.stop(); await sandbox.stop();
   },
   async memory() {

@@ -22,6 +22,8 @@ import { createMiraiHttp } from '../adapters/mirai-http';
 import { createMiraiWs } from '../adapters/mirai-ws';
 import { createMiraiReverseWs } from '../adapters/mirai-reverse-ws';
 import { createMiraiWebhook } from '../adapters/mirai-webhook';
+import { createOneBotHttpPost } from '../adapters/onebot-http-post';
+import { createOneBotReverseWs } from '../adapters/onebot-reverse-ws';
 import type { OutboundFace, UpgradeHandler } from '../adapters/types';
 
 export interface Bridge {
@@ -33,8 +35,8 @@ export interface Bridge {
   readonly core: ActionCore;
   /** Absent when no mirai adapter is enabled (`mirai.adapters: []`). */
   readonly mirai?: MiraiModel;
-  /** Bound ports (useful with port 0). */
-  readonly ports: { onebot?: number; mirai?: number };
+  /** Bound ports (useful with port 0). `miraiWs`: where the mirai WS face listens (its own port, or `mirai`'s). */
+  readonly ports: { onebot?: number; mirai?: number; miraiWs?: number };
   stop(): Promise<void>;
 }
 
@@ -66,13 +68,29 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+/**
+ * Where the mirai listeners go, from MAH's `adapterSettings`. WS shares the HTTP listener unless
+ * `ws.port` is set and differs from `http.port` (a same-port host difference is ignored: two binds of
+ * one port would clash); then it also gets a listener of its own at `ws.host` (default: the HTTP
+ * host). With only the ws adapter on, its settings (each defaulting to the HTTP one) place the one listener.
+ */
+export function miraiListeners(config: BridgeConfig): { main: { host: string; port: number }; ws?: { host: string; port: number } } {
+  const { http, ws } = config.mirai.adapterSettings;
+  const adapters = config.mirai.adapters;
+  const httpAt = { host: http.host ?? config.host, port: http.port };
+  const wsAt = { host: ws.host ?? httpAt.host, port: ws.port ?? http.port };
+  if (!adapters.includes('ws')) return { main: httpAt };
+  if (!adapters.includes('http')) return { main: wsAt };
+  return ws.port === undefined || ws.port === http.port ? { main: httpAt } : { main: httpAt, ws: wsAt };
+}
+
 export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts: BridgeOptions = {}): Promise<Bridge> {
   const config = resolveConfig(partial);
   const logger = opts.logger ?? createLogger(config.logLevel === 'silent' ? 'error' : config.logLevel, config.logLevel === 'silent');
   const schemas = createSchemas();
   const sandbox =
     config.backend === 'sandbox'
-      ? createSandbox({ logger, world: config.sandbox.world ? loadWorldFile(config.sandbox.world) : undefined })
+      ? createSandbox({ logger, world: config.sandbox.world ? loadWorldFile(config.sandbox.world) : undefined, downloads: config.sandbox.downloads })
       : undefined;
   const backend: Backend = sandbox ?? createUpstream({ config: config.upstream, logger });
   const core = createActionCore({ backend, schemas, logger });
@@ -81,7 +99,7 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
   const servers: http.Server[] = [];
   const upgradeFaces: UpgradeHandler[] = [];
   const outbound: OutboundFace[] = [];
-  const ports: { onebot?: number; mirai?: number } = {};
+  const ports: Bridge['ports'] = {};
   const log = logger.child({ component: 'bridge' });
 
   const status = () => ({
@@ -90,6 +108,17 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
     upstream: 'capabilities' in backend ? (backend as { capabilities(): unknown }).capabilities() : undefined,
     mirai: mirai && { sessions: mirai.sessions.stats(), cache: mirai.cache.stats(), media: mirai.media.stats() },
   });
+
+  let stopped = false;
+  const stopAll = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const face of outbound) await face.stop();
+    for (const face of upgradeFaces) await face.stop();
+    await Promise.all(servers.map(closeServer));
+    await mirai?.stop();
+    await core.stop();
+  };
 
   await core.start();
   await mirai?.start();
@@ -111,23 +140,39 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
   }
 
   if (mirai && (adapters.has('http') || adapters.has('ws'))) {
-    const app = express();
-    app.disable('x-powered-by');
-    app.use(createMiraiHttp({ mirai, config, logger }));
+    const miraiApp = (faceConfig: BridgeConfig) => {
+      const app = express();
+      app.disable('x-powered-by');
+      app.use(createMiraiHttp({ mirai, config: faceConfig, logger }));
+      return app;
+    };
     const ws = createMiraiWs({ mirai, config, logger });
     upgradeFaces.push(ws);
-    const settings = config.mirai.adapterSettings.http;
-    const host = settings.host ?? config.host;
-    const server = await serve(app, adapters.has('ws') ? [ws] : [], host, settings.port);
+    const at = miraiListeners(config);
+    const { host } = at.main;
+    const server = await serve(miraiApp(config), adapters.has('ws') ? [ws] : [], host, at.main.port);
     servers.push(server);
     ports.mirai = (server.address() as AddressInfo).port;
     log.info(`mirai-api-http ${[...adapters].filter((a) => a === 'http' || a === 'ws').join('+')} listening on http://${host}:${ports.mirai}`);
+    if (at.ws) {
+      // Like MAH's ws server, it serves the upload routes too, and no other.
+      const uploadsOnly = { ...config, mirai: { ...config.mirai, adapters: config.mirai.adapters.filter((a) => a !== 'http') } };
+      // A taken ws.port fails the start without leaving the listeners already open behind.
+      const wsServer = await serve(miraiApp(uploadsOnly), [ws], at.ws.host, at.ws.port).catch(async (e: unknown) => {
+        await stopAll();
+        throw e;
+      });
+      servers.push(wsServer);
+      ports.miraiWs = (wsServer.address() as AddressInfo).port;
+      log.info(`mirai-api-http ws listening on ws://${at.ws.host}:${ports.miraiWs}`);
+    } else if (adapters.has('ws')) ports.miraiWs = ports.mirai;
   }
   if (mirai && adapters.has('reverse-ws')) outbound.push(createMiraiReverseWs({ mirai, config, logger }));
   if (mirai && adapters.has('webhook')) outbound.push(createMiraiWebhook({ mirai, config, logger }));
+  if (config.onebot.httpPost.length) outbound.push(createOneBotHttpPost({ core, config, logger }));
+  if (config.onebot.reverseWs.length) outbound.push(createOneBotReverseWs({ core, config, logger }));
   for (const face of outbound) await face.start();
 
-  let stopped = false;
   return {
     config,
     logger,
@@ -136,14 +181,6 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
     core,
     mirai,
     ports,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const face of outbound) await face.stop();
-      for (const face of upgradeFaces) await face.stop();
-      await Promise.all(servers.map(closeServer));
-      await mirai?.stop();
-      await core.stop();
-    },
+    stop: stopAll,
   };
 }

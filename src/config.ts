@@ -72,13 +72,43 @@ export interface OneBotConfig {
   heartbeat: { enable: boolean; interval: number };
   messageFormat: 'array' | 'string';
   reportSelfMessage: boolean;
+  /** HTTP POST: every event is POSTed to each url (signed with `secret`); a JSON reply is a quick operation. */
+  httpPost: OneBotHttpPostTarget[];
+  /** Reverse WS: the bridge dials each bot server (Universal `url`, or `apiUrl`/`eventUrl` roles). */
+  reverseWs: OneBotReverseWsTarget[];
+}
+
+export interface OneBotHttpPostTarget {
+  url: string;
+  /** HMAC-SHA1 key of the `X-Signature` header; no header when absent. */
+  secret?: string;
+  /** Whole-request limit per event (default 5000). */
+  timeoutMs?: number;
+  /** Events waiting for this url at most; more are dropped and counted (default 1000). */
+  maxQueue?: number;
+}
+
+export interface OneBotReverseWsTarget {
+  url?: string;
+  apiUrl?: string;
+  eventUrl?: string;
+  /** One Universal connection (default) or separate API and Event connections. */
+  useUniversalClient?: boolean;
+  /** Milliseconds between a close or failure and the next dial (default 3000). */
+  reconnectInterval?: number;
+  /** Sent as `Authorization: Bearer`; defaults to onebot.accessToken. */
+  accessToken?: string;
 }
 
 export interface BridgeConfig {
   host: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
   backend: 'sandbox' | 'onebot';
-  sandbox: { world?: string };
+  sandbox: {
+    world?: string;
+    /** download_file's files: kept ttlSeconds (default 3600), at most maxFiles (default 64, oldest deleted first). */
+    downloads?: { ttlSeconds?: number; maxFiles?: number };
+  };
   upstream: UpstreamConfig;
   onebot: OneBotConfig;
   mirai: MiraiConfig;
@@ -107,6 +137,8 @@ export function defaultConfig(): BridgeConfig {
       heartbeat: { enable: true, interval: 15_000 },
       messageFormat: 'array',
       reportSelfMessage: false,
+      httpPost: [],
+      reverseWs: [],
     },
     mirai: {
       adapters: ['http', 'ws'],

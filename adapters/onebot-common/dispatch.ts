@@ -1,5 +1,5 @@
 import type { ActionCore } from '../../src/core/action-core';
-import type { Params } from '../../src/core/types';
+import type { CallOptions, Params } from '../../src/core/types';
 import { BridgeError, toBridgeError, type ErrorKind } from '../../src/errors';
 import type { Logger } from '../../src/log';
 import { createBooleanCoercer } from './coerce';
@@ -9,6 +9,8 @@ import { asyncEnvelope, errorEnvelope, okEnvelope, type EchoSource, type Envelop
 export interface OneBotRequest extends EchoSource {
   action: string;
   params: Params;
+  /** The bot the call is for (a reverse-WS connection belongs to one bot); absent: the backend's default. */
+  selfId?: number;
 }
 
 export interface DispatchResult {
@@ -30,6 +32,7 @@ export const RATE_LIMIT_INTERVAL_MS = 500;
 export const RATE_LIMIT_QUEUE_MAX = 1000;
 
 type Mode = 'sync' | 'async' | 'rate_limited';
+const NO_OPTS: CallOptions = Object.freeze({});
 
 /** Strip one `_async` or `_rate_limited` suffix, unless the full name is itself an action. */
 export function parseActionName(core: ActionCore, raw: string): { name: string; mode: Mode } {
@@ -43,7 +46,7 @@ function createDispatch(deps: { core: ActionCore; logger: Logger }): OneBotDispa
   const { core } = deps;
   const log = deps.logger.child({ component: 'onebot' });
   const coerceBooleans = createBooleanCoercer();
-  const queue: { name: string; params: Params }[] = [];
+  const queue: { name: string; params: Params; selfId?: number }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let drops = 0;
   let full = false; // inside a burst of refusals: warn once per burst
@@ -55,18 +58,19 @@ function createDispatch(deps: { core: ActionCore; logger: Logger }): OneBotDispa
     else if (background) log.warn('background action failed', { action, kind: err.kind, reason: err.message });
     return err;
   };
-  const runInBackground = (name: string, params: Params) =>
-    void core.call(name, params).catch((e) => logFailure(name, e, true));
+  const callOpts = (selfId?: number): CallOptions => (selfId === undefined ? NO_OPTS : { selfId });
+  const runInBackground = (name: string, params: Params, selfId?: number) =>
+    void core.call(name, params, callOpts(selfId)).catch((e) => logFailure(name, e, true));
 
   // One call per tick; the timer stops on the first empty tick, so a call arriving right after a
   // run still waits its turn.
   const drainOne = () => {
     const next = queue.shift();
-    if (next) return runInBackground(next.name, next.params);
+    if (next) return runInBackground(next.name, next.params, next.selfId);
     clearInterval(timer);
     timer = undefined;
   };
-  const enqueue = (name: string, params: Params) => {
+  const enqueue = (name: string, params: Params, selfId?: number) => {
     if (stopped) throw new BridgeError('rejected', 'shutting down');
     if (queue.length >= RATE_LIMIT_QUEUE_MAX) {
       drops++;
@@ -75,7 +79,7 @@ function createDispatch(deps: { core: ActionCore; logger: Logger }): OneBotDispa
       throw new BridgeError('rejected', 'rate-limited queue is full');
     }
     full = false;
-    queue.push({ name, params });
+    queue.push({ name, params, selfId });
     if (!timer) {
       timer = setInterval(drainOne, RATE_LIMIT_INTERVAL_MS);
       timer.unref();
@@ -95,9 +99,9 @@ function createDispatch(deps: { core: ActionCore; logger: Logger }): OneBotDispa
         const params = coerceBooleans(spec, req.params);
         // Stubs and unsupported actions fail at once even when asked to run in the background.
         const runsNow = mode === 'sync' || !!spec.stub || !core.supportedActions().includes(spec.name);
-        if (runsNow) return { envelope: okEnvelope(await core.call(name, params), req) };
-        if (mode === 'async') runInBackground(name, params);
-        else enqueue(name, params);
+        if (runsNow) return { envelope: okEnvelope(await core.call(name, params, callOpts(req.selfId)), req) };
+        if (mode === 'async') runInBackground(name, params, req.selfId);
+        else enqueue(name, params, req.selfId);
         return { envelope: asyncEnvelope(req) };
       } catch (e) {
         const err = logFailure(req.action, e, false);

@@ -1,3 +1,4 @@
+import type { ActionCore } from '../../src/core/action-core';
 import type { OneBotConfig } from '../../src/config';
 import { segmentsToCq } from '../../src/core/cq-code';
 import type { OneBotEvent, Segment } from '../../src/core/types';
@@ -32,3 +33,9 @@ export const heartbeatEvent = (selfId: number, status: unknown, interval: number
   status,
   interval,
 });
+
+/** A heartbeat's `status`: get_status's data for the bot when the action runs here (0: the default bot). */
+export async function heartbeatStatus(core: ActionCore, selfId: number): Promise<unknown> {
+  if (!core.supportedActions().includes('get_status')) return { online: true, good: true };
+  return core.call('get_status', {}, selfId ? { selfId } : {}).catch(() => ({ online: false, good: false }));
+}

@@ -1,4 +1,5 @@
 /** Load generators: HTTP through autocannon, WS pipelined commands, fan-out counting. */
+import http from 'node:http';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { percentile } from './stats';
@@ -75,19 +76,32 @@ export async function postJson(url: string, body: unknown): Promise<Record<strin
   return (await res.json()) as Record<string, unknown>;
 }
 
-/**
- * Latency without queueing: `n` requests one after another on one keep-alive connection, each timed
- * with `performance.now()` (autocannon's whole-millisecond percentiles cannot resolve a 0.5 ms gap).
- * Returns the per-request times, sorted.
- */
-export async function sequentialLatency(url: string, body: unknown, n: number): Promise<number[]> {
-  const payload = JSON.stringify(body);
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+/** One POST on a keep-alive agent, timed from the write to the last byte of the answer (ms). */
+function timedPost(agent: http.Agent, url: URL, payload: string): Promise<number> {
+  return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
-    await res.arrayBuffer();
-    times.push(performance.now() - t0);
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode} from ${url.pathname}`))));
+    });
+    req.once('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Latency without queueing, two targets compared: `n` requests to each, one at a time, alternating
+ * a, b, a, b… so that a drift of the machine (another process waking, a frequency change) lands on
+ * both alike. Each target has its own keep-alive connection; times are taken with node:http, whose
+ * client costs a fraction of fetch's, so the figures are the servers' rather than the client's.
+ * autocannon's whole-millisecond percentiles cannot resolve a 0.5 ms gap, hence this.
+ */
+export async function pairedLatency(a: { url: string; body: unknown }, b: { url: string; body: unknown }, n: number): Promise<{ a: number[]; b: number[] }> {
+  const sides = [a, b].map((t) => ({ url: new URL(t.url), payload: JSON.stringify(t.body), agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), times: [] as number[] }));
+  try {
+    for (let i = 0; i < n; i++) for (const s of sides) s.times.push(await timedPost(s.agent, s.url, s.payload));
+  } finally {
+    for (const s of sides) s.agent.destroy();
   }
-  return times.sort((a, b) => a - b);
+  return { a: sides[0].times, b: sides[1].times };
 }

@@ -27,19 +27,44 @@ export const MAX_PARAM_DEPTH = 64;
  * Drop `null` values from plain objects at any depth: an explicit null means "absent" on both faces.
  * A `__proto__` key is dropped too (assigning it would swap the copy's prototype, smuggling in
  * inherited params), and nesting past MAX_PARAM_DEPTH is bad_params rather than a stack overflow.
+ * Copy on write: a value with nothing to drop is returned as is (most are: copying every request's
+ * params twice was a measurable share of a send), anything else is copied down the changed paths.
  */
 export function dropNulls<T>(value: T, depth = 0): T {
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_PARAM_DEPTH) throw new BridgeError('bad_params', `params nested deeper than ${MAX_PARAM_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((v) => dropNulls(v, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  // for…in with an own-key check: Object.entries would allocate a pair per key, on every request.
-  for (const k in value) {
-    if (!Object.hasOwn(value, k) || k === '__proto__') continue;
-    const v = (value as Record<string, unknown>)[k];
-    if (v !== null) out[k] = dropNulls(v, depth + 1);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const c = dropNulls(v, depth + 1);
+      if (out) out.push(c);
+      else if (c !== v) (out = value.slice(0, i)).push(c);
+    }
+    return (out ?? value) as T;
   }
-  return out as T;
+  const proto = Object.getPrototypeOf(value);
+  let out: Record<string, unknown> | undefined = proto === Object.prototype || proto === null ? undefined : {};
+  const src = value as Record<string, unknown>;
+  // for…in with an own-key check: Object.entries would allocate a pair per key, on every request.
+  for (const k in src) {
+    const own = Object.hasOwn(src, k) && k !== '__proto__';
+    const v = own ? src[k] : undefined;
+    const c = own && v !== null ? dropNulls(v, depth + 1) : undefined;
+    if (!out && (!own || v === null || c !== v)) out = copyKeysBefore(src, k);
+    if (out && own && v !== null) out[k] = c;
+  }
+  return (out ?? value) as T;
+}
+
+/** The own keys of `src` met before `stop` in for…in order (they needed no change). */
+function copyKeysBefore(src: Record<string, unknown>, stop: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in src) {
+    if (k === stop) break;
+    if (Object.hasOwn(src, k) && k !== '__proto__') out[k] = src[k];
+  }
+  return out;
 }
 
 export function buildActionIndex(actions: ActionSpec[]): Map<string, ActionSpec> {
@@ -85,7 +110,7 @@ export function createActionCore(deps: { backend: Backend; schemas: Schemas; log
         const why = `${spec.name} is not supported by this backend`;
         throw new BridgeError('unsupported', why, { not_supported: true, message: why });
       }
-      let p: Params = dropNulls({ ...params });
+      let p: Params = dropNulls({ ...params }); // the spread: validation below fills defaults into p, not into the caller's object
       if (spec.rename) for (const [from, to] of Object.entries(spec.rename)) if (from in p) { if (!(to in p)) p[to] = p[from]; delete p[from]; }
       p = schemas.validate(spec.schema ?? `onebot/${spec.name}`, p);
       log.debug('call', { action: spec.name });

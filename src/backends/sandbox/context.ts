@@ -1,5 +1,6 @@
 import type { OneBotEvent } from '../../core/types';
 import type { Logger } from '../../log';
+import type { TempFiles } from '../../temp-files';
 import type { World } from './world';
 
 /** What a sandbox handler sees: the world, and a way to emit the OneBot events its change causes. */
@@ -7,6 +8,8 @@ export interface SandboxContext {
   world: World;
   selfId: number;
   logger: Logger;
+  /** Where download_file writes: files expire and are bounded; the sandbox's stop deletes them. */
+  downloads: TempFiles;
   /** Emit an event; `time` and `self_id` are filled in when absent. */
   emit(ev: Omit<OneBotEvent, 'time' | 'self_id'> & { time?: number; self_id?: number }): void;
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BridgeError } from '../../errors';
 import type { Logger } from '../../log';
+import { createTempFiles, type TempFilesOptions } from '../../temp-files';
 import type { Backend, OneBotEvent, Params } from '../../core/types';
 import type { SandboxContext } from './context';
 import { SANDBOX_CONTROL, SANDBOX_HANDLERS } from './handlers';
@@ -17,7 +18,7 @@ export interface SandboxBackend extends Backend {
 
 export { loadWorldFile, validateWorld, WorldFileError } from './world-file';
 
-export function createSandbox(deps: { logger: Logger; world?: WorldData }): SandboxBackend {
+export function createSandbox(deps: { logger: Logger; world?: WorldData; downloads?: Omit<TempFilesOptions, 'prefix' | 'logger'> }): SandboxBackend {
   const logger = deps.logger.child({ component: 'sandbox' });
   const world = createWorld(deps.world);
   const events = new EventEmitter();
@@ -28,6 +29,7 @@ export function createSandbox(deps: { logger: Logger; world?: WorldData }): Sand
     world,
     selfId,
     logger,
+    downloads: createTempFiles({ prefix: 'mah-bridge-downloads-', logger, ...deps.downloads }),
     emit(ev) {
       if (!running) return;
       events.emit('event', { time: now(), self_id: selfId, ...ev } as OneBotEvent);
@@ -60,6 +62,7 @@ export function createSandbox(deps: { logger: Logger; world?: WorldData }): Sand
     },
     async stop() {
       running = false;
+      await ctx.downloads.stop();
     },
   };
 }

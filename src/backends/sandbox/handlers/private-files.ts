@@ -4,8 +4,6 @@
  * decodes base64 into a local file the caller can then send by path.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { badParams, notFound } from '../../../errors';
 import { decodeBase64, fetchBytes } from '../file-source';
@@ -13,8 +11,7 @@ import type { Handler } from '../context';
 import { lookupMedia } from './message-media';
 import { sendPrivate } from './message-send';
 
-/** Where download_file writes (one folder per process), and how large a download may be. */
-export const DOWNLOAD_DIR = path.join(os.tmpdir(), `mah-bridge-downloads-${process.pid}`);
+/** How large a download may be (where it goes and how long it stays: `ctx.downloads`). */
 export const MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 
@@ -36,16 +33,13 @@ function fileName(name: string | undefined, url: string | undefined, bytes: Buff
 }
 
 export const PRIVATE_FILE_HANDLERS: Record<string, Handler> = {
-  async download_file(_ctx, p: { url?: string; base64?: string; name?: string; headers?: string | string[] }) {
+  async download_file(ctx, p: { url?: string; base64?: string; name?: string; headers?: string | string[] }) {
     let bytes: Buffer;
     if (p.base64 !== undefined) bytes = decodeBase64(p.base64.replace(/^base64:\/\//, ''), { maxBytes: MAX_DOWNLOAD_BYTES });
     else if (p.url && /^https?:\/\//i.test(p.url)) {
       bytes = await fetchBytes(p.url, { maxBytes: MAX_DOWNLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, headers: headerList(p.headers) });
     } else throw badParams('download_file needs an http(s) url or base64 data');
-    await fs.mkdir(DOWNLOAD_DIR, { recursive: true });
-    const file = path.join(DOWNLOAD_DIR, fileName(p.name, p.base64 === undefined ? p.url : undefined, bytes));
-    await fs.writeFile(file, bytes);
-    return { file };
+    return { file: await ctx.downloads.write(fileName(p.name, p.base64 === undefined ? p.url : undefined, bytes), bytes) };
   },
 
   async upload_private_file(ctx, p: { user_id: number; file: string; name?: string; group_id?: number }) {
