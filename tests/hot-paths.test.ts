@@ -65,6 +65,24 @@ test('the sandbox message store stays at maxMessages, dropping the oldest, howev
   assert.equal(world.messages.get(ids[4_999])?.message[0].data.text, 'm4999');
 });
 
+test('message ids that wrap past two billion stay in order, and only the newest ones resolve', () => {
+  const world = createWorld({ ...SEED_WORLD, maxMessages: 7 });
+  world.counters.message_id = 2_000_000_000 - 4;
+  const ids: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const m = storeMessage(world, { time: i, message_type: 'group', sub_type: 'normal', user_id: 10001, peer_id: 20001, group_id: 20001, message: [{ type: 'text', data: { text: `w${i}` } }], self: false });
+    ids.push(m.message_id);
+  }
+  assert.ok(ids.slice(4).every((id) => id < 1_000_000), 'ids restart small after the wrap');
+  assert.equal(new Set(ids).size, 12);
+  assert.deepEqual([...world.messages.keys()], ids.slice(-7), 'oldest first, across the wrap');
+  assert.equal(world.messages.get(ids[11])?.message[0].data.text, 'w11');
+  assert.equal(world.messages.get(ids[4]), undefined, 'evicted');
+  assert.equal(world.messages.get(ids[0]), undefined);
+  assert.equal(world.messages.get(1.5), undefined);
+  assert.equal(world.messages.evicted, 5);
+});
+
 /** Run a script in a fresh process from this test's folder (dist/tests or tests under tsx). */
 function runNode(script: string): string {
   const loaders = process.execArgv.filter((a) => !a.startsWith('--test')); // tsx's --import when run from source

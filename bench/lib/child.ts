@@ -52,5 +52,7 @@ export function serveChild(ready: Record<string, unknown>, commands: Record<stri
     process.send?.({ id: m.id, result });
   });
   process.on('SIGTERM', () => process.exit(0));
+  // The bench died without stopping us: an orphan would skew every later run with its timers.
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ ready });
 }

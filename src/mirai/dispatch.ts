@@ -2,7 +2,7 @@
  * The one mirai dispatch, shared by every transport: find the command, resolve the session,
  * drop nulls, validate, run the handler, shape the reply; any failure becomes a StateCode.
  */
-import { dropNulls } from '../core/action-core';
+import { paramsCopy } from '../core/action-core';
 import { BridgeError, isBridgeError } from '../errors';
 import type { StateCode } from './state-code';
 import { SUCCESS, toStateCode } from './state-code';
@@ -48,7 +48,7 @@ export function createExecutor(model: MiraiModel, schemas: Schemas = (sharedSche
     const started = Date.now();
     try {
       const { session, botId } = sessionFor(cmd, req);
-      const content = dropNulls({ ...req.content }); // a copy at the top: the handler may change it freely
+      const content = paramsCopy(req.content); // a copy: the handler may change it freely
       // verify/bind/release read the key themselves: give them the one the transport found.
       if (cmd.auth === 'self' && content.sessionKey === undefined && req.sessionKey !== undefined) content.sessionKey = req.sessionKey;
       let params: Record<string, unknown>;

@@ -3,6 +3,7 @@
  * A world file (JSON or YAML, shape `WorldData`) can replace the seed world.
  */
 import { createBoundedMap, type BoundedMap } from '../../bounded';
+import { MessageStore } from './message-store';
 import type { Segment } from '../../core/types';
 
 export type Sex = 'male' | 'female' | 'unknown';
@@ -93,7 +94,7 @@ export interface World {
   stamps: { id: string; url: string }[];
   likes: Map<number, number>;
   /** Bounded (`maxMessages` of the world data): the oldest messages are evicted first. */
-  messages: BoundedMap<number, StoredMessage>;
+  messages: MessageStore<StoredMessage>;
   forwards: BoundedMap<string, ForwardNode[]>;
   /** Pending friend and group requests; the oldest are forgotten first. */
   requests: BoundedMap<string, PendingRequest>;
@@ -211,7 +212,7 @@ export function createWorld(data: WorldData = SEED_WORLD): World {
     unidirectional: [...(data.unidirectional ?? [])],
     stamps: [...(data.stamps ?? [])],
     likes: new Map(),
-    messages: createBoundedMap({ capacity: data.maxMessages ?? 100_000 }),
+    messages: new MessageStore<StoredMessage>(data.maxMessages ?? 100_000),
     forwards: createBoundedMap({ capacity: MAX_FORWARDS }),
     requests: createBoundedMap({ capacity: MAX_PENDING_REQUESTS }),
     counters: { message_id: 1000, seq: 1, file: 1, notice: 1, flag: 1, category: 100, forward: 1 },
@@ -228,7 +229,7 @@ export function storeMessage(world: World, msg: Omit<StoredMessage, 'message_id'
   };
   if (msg.group_id !== undefined) stored.group_id = msg.group_id;
   // message_ids stay positive int32s: wrap around long before 2^31.
-  if (world.counters.message_id >= 2_000_000_000) world.counters.message_id = 1000;
-  world.messages.set(stored.message_id, stored);
+  if (world.counters.message_id >= 2_000_000_000) world.counters.message_id = world.messages.nextIdAfterWrap(world.counters.message_id, 1000);
+  world.messages.set(stored);
   return stored;
 }
