@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: each scenario against the bridge and against the bare baseline of its own stack,
  * interleaved over several rounds; prints one table and writes bench/results/latest.json.
- * Env: BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_ONLY (comma-separated scenario ids).
+ * Env: BENCH_ROUNDS (8), BENCH_SECONDS (2), BENCH_ONLY (comma-separated scenario ids).
+ * Many short rounds, bridge and baseline back to back: on a shared machine whose speed drifts over
+ * seconds, each pair sees the same machine, and the ratio is the median of the rounds' ratios.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,14 +14,14 @@ import { startChild, type ServerChild } from './lib/child';
 import { fanout, httpLoad, openSockets, pairedLatency, postJson, wsPipelined, type LoadResult } from './lib/load';
 import { median, sleep } from './lib/stats';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 /** An unmeasured run of each side first: the rounds compare steady states, not JIT warm-up. */
 const WARMUP_SECONDS = Math.min(2, SECONDS);
 const KEY = 'bench-key';
-/** Requests per round of the sequential (one at a time) latency measurement. */
-const SEQUENTIAL_N = Number(process.env.BENCH_SEQUENTIAL ?? 500);
+/** Requests each way in the sequential (one at a time) latency measurement. */
+const SEQUENTIAL_N = Number(process.env.BENCH_SEQUENTIAL ?? 2000);
 
 interface Row {
   id: string; scenario: string; unit: string;
@@ -48,14 +50,18 @@ async function interleave(bridge: ServerChild, base: ServerChild, runBridge: Run
   const b: LoadResult[] = []; const a: LoadResult[] = []; const bRss: number[] = []; const aRss: number[] = [];
   await runBridge(WARMUP_SECONDS); await runBase(WARMUP_SECONDS);
   for (let r = 0; r < ROUNDS; r++) {
-    await bridge.peakRss(); b.push(await runBridge(SECONDS)); bRss.push(await bridge.peakRss());
-    await base.peakRss(); a.push(await runBase(SECONDS)); aRss.push(await base.peakRss());
+    // Alternate which side goes first, so neither always meets the machine a step later.
+    const order = r % 2 ? ['base', 'bridge'] : ['bridge', 'base'];
+    for (const side of order) {
+      if (side === 'bridge') { await bridge.peakRss(); b.push(await runBridge(SECONDS)); bRss.push(await bridge.peakRss()); }
+      else { await base.peakRss(); a.push(await runBase(SECONDS)); aRss.push(await base.peakRss()); }
+    }
   }
-  return { bridge: summarise(b, bRss), baseline: summarise(a, aRss), errors: b.reduce((s, x) => s + x.errors, 0) };
+  return { bridge: summarise(b, bRss), baseline: summarise(a, aRss), ratio: median(b.map((x, i) => x.rate / a[i].rate)), errors: b.reduce((s, x) => s + x.errors, 0) };
 }
 
-function record(id: string, scenario: string, unit: string, res: { bridge: Row['bridge']; baseline: Row['baseline']; errors?: number }, min: number, extra?: (r: Row) => boolean, note = '') {
-  const ratio = res.bridge && res.baseline ? res.bridge.rate / res.baseline.rate : null;
+function record(id: string, scenario: string, unit: string, res: { bridge: Row['bridge']; baseline: Row['baseline']; ratio?: number; errors?: number }, min: number, extra?: (r: Row) => boolean, note = '') {
+  const ratio = res.ratio ?? (res.bridge && res.baseline ? res.bridge.rate / res.baseline.rate : null);
   const row: Row = { id, scenario, unit, bridge: res.bridge, baseline: res.baseline, ratio, target: `≥ ${min.toFixed(2)}`, pass: null, note };
   row.pass = ratio !== null && ratio >= min && (extra ? extra(row) : true) && !res.errors;
   if (res.errors) row.note = `${res.errors} errors. ${note}`.trim();
@@ -165,18 +171,18 @@ const scenarios: Record<string, () => Promise<void>> = {
       (secs) => httpLoad(`http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, direct, 50, secs));
     // Added latency of the hop at low load, where queueing does not hide it: requests one at a time,
     // via and direct alternating, each timed to the microsecond; the median of each side.
-    const seq = await pairedLatency({ url: `http://127.0.0.1:${hop.info.mirai}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, body: direct }, ROUNDS * SEQUENTIAL_N);
+    const seq = await pairedLatency({ url: `http://127.0.0.1:${hop.info.mirai}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${sandbox.info.mirai}/sendGroupMessage`, body: direct }, SEQUENTIAL_N);
     const viaP50 = median(seq.a); const directP50 = median(seq.b);
     const added = viaP50 - directP50;
     // The same measurement for the bare stack: express relaying over one ws to a bare OneBot endpoint in
     // another process, against the bare route. What the hop costs before any of our code runs.
     const far = await startChild('baseline.js', {});
     const near = await startChild('baseline.js', { forward: `ws://127.0.0.1:${far.info.port}/onebot` });
-    const bare = await pairedLatency({ url: `http://127.0.0.1:${near.info.port}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${far.info.port}/sendGroupMessage`, body: via }, ROUNDS * SEQUENTIAL_N);
+    const bare = await pairedLatency({ url: `http://127.0.0.1:${near.info.port}/sendGroupMessage`, body: via }, { url: `http://127.0.0.1:${far.info.port}/sendGroupMessage`, body: via }, SEQUENTIAL_N);
     const floor = median(bare.a) - median(bare.b);
     await near.stop(); await far.stop();
     record('upstream-hop', 'mirai HTTP send through an upstream-mode bridge (forward WS)', 'req/s', res, 0.5, () => added <= 0.5,
-      `added p50, ${ROUNDS * SEQUENTIAL_N} sequential sends each way: ${added.toFixed(3)} ms (${viaP50.toFixed(3)} vs ${directP50.toFixed(3)}; ≤ 0.5); a bare two-process ws hop adds ${floor.toFixed(3)} ms`);
+      `added p50, ${SEQUENTIAL_N} sequential sends each way: ${added.toFixed(3)} ms (${viaP50.toFixed(3)} vs ${directP50.toFixed(3)}; ≤ 0.5); a bare two-process ws hop adds ${floor.toFixed(3)} ms`);
     await hop.stop(); await sandbox.stop();
   },
   async memory() {
@@ -228,7 +234,7 @@ function table(): string {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem()) / 1024 | 0} GiB, Node ${process.version}, ${os.platform()}`;
-  console.log(`mah-bridge bench — ${machine}; ${ROUNDS} rounds × ${SECONDS}s, interleaved with the baseline\n`);
+  console.log(`mah-bridge bench — ${machine}; ${ROUNDS} rounds × ${SECONDS}s, interleaved with the baseline; ratio = median of the rounds' ratios\n`);
   for (const [id, run] of Object.entries(scenarios)) {
     if (ONLY && !ONLY.some((o) => id.startsWith(o))) continue;
     process.stdout.write(`running ${id}…\n`);

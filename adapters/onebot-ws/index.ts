@@ -6,13 +6,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ActionCore } from '../../src/core/action-core';
-import type { OneBotEvent, Params } from '../../src/core/types';
+import type { OneBotEvent } from '../../src/core/types';
 import type { BridgeConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { UpgradeHandler } from '../types';
 import { AUTH_HTTP_STATUS, AUTH_RETCODE, checkToken, offeredToken } from '../onebot-common/auth';
 import { sharedDispatch } from '../onebot-common/dispatch';
-import { failedEnvelope, type EchoSource, type Envelope } from '../onebot-common/envelope';
+import { failedEnvelope, type Envelope } from '../onebot-common/envelope';
+import { apiFrameToEnvelope } from '../onebot-common/frames';
 import { heartbeatEvent, lifecycleEvent, oneBotEventToWire, shouldPush } from '../onebot-common/events';
 
 type Role = 'universal' | 'api' | 'event';
@@ -35,18 +36,6 @@ interface Client {
 export interface OneBotWsFace extends UpgradeHandler {
   stats(): { clients: number; droppedEvents: number; rateLimitedDrops: number };
 }
-
-/** JSON.parse accepts nesting that JSON.stringify overflows the stack on. */
-const serialisable = (v: unknown): boolean => {
-  try {
-    JSON.stringify(v);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const isPlain = (v: unknown): v is Params => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function reject(socket: Duplex, status: 401 | 403, env: Envelope): void {
   const body = JSON.stringify(env);
@@ -100,21 +89,9 @@ export function createOneBotWs(deps: { core: ActionCore; config: BridgeConfig; l
   };
 
   const onFrame = async (c: Client, data: RawData) => {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(data.toString());
-    } catch {
-      return reply(c, failedEnvelope(1400, 'malformed JSON frame'));
-    }
-    if (!isPlain(frame)) return reply(c, failedEnvelope(1400, 'frame must be a JSON object'));
-    if ('echo' in frame && typeof frame.echo === 'object' && !serialisable(frame.echo)) return reply(c, failedEnvelope(1400, 'echo is nested too deeply to copy back'));
-    const echo: EchoSource = 'echo' in frame ? { hasEcho: true, echo: frame.echo } : { hasEcho: false };
-    if (typeof frame.action !== 'string' || !frame.action) return reply(c, failedEnvelope(1400, 'frame has no action', echo));
-    const params = frame.params ?? {};
-    if (!isPlain(params)) return reply(c, failedEnvelope(1400, 'params must be an object', echo));
     const started = Date.now();
-    const { envelope } = await dispatcher.dispatch({ action: frame.action, params, ...echo });
-    log.debug('frame', { role: c.role, action: frame.action, retcode: envelope.retcode, ms: Date.now() - started });
+    const { action, envelope } = await apiFrameToEnvelope(dispatcher, data.toString());
+    if (action) log.debug('frame', { role: c.role, action, retcode: envelope.retcode, ms: Date.now() - started });
     reply(c, envelope);
   };
 
