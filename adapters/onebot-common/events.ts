@@ -39,3 +39,30 @@ export async function heartbeatStatus(core: ActionCore, selfId: number): Promise
   if (!core.supportedActions().includes('get_status')) return { online: true, good: true };
   return core.call('get_status', {}, selfId ? { selfId } : {}).catch(() => ({ online: false, good: false }));
 }
+
+/**
+ * Every `interval` ms, one heartbeat per bot that `wants` one, handed to `send`; a slow get_status
+ * never lets two beats overlap. The timer is unref'd; the face clears it when it stops.
+ */
+export function startHeartbeat(
+  core: ActionCore,
+  hb: { enable: boolean; interval: number },
+  bots: () => Iterable<number>,
+  send: (ev: OneBotEvent, botId: number) => void,
+  wants: (botId: number) => boolean = () => true,
+): NodeJS.Timeout | undefined {
+  if (!hb.enable || hb.interval <= 0) return undefined;
+  let beating = false;
+  const beat = async () => {
+    if (beating) return;
+    beating = true;
+    try {
+      for (const id of bots()) if (wants(id)) send(heartbeatEvent(id, await heartbeatStatus(core, id), hb.interval), id);
+    } finally {
+      beating = false;
+    }
+  };
+  const timer = setInterval(() => void beat(), hb.interval);
+  timer.unref();
+  return timer;
+}

@@ -14,7 +14,7 @@ import type { OneBotEvent } from '../../src/core/types';
 import type { BridgeConfig, OneBotHttpPostTarget } from '../../src/config';
 import { toBridgeError } from '../../src/errors';
 import type { Logger } from '../../src/log';
-import { heartbeatEvent, heartbeatStatus, lifecycleEvent, oneBotEventToWire, shouldPush } from '../onebot-common/events';
+import { lifecycleEvent, oneBotEventToWire, shouldPush, startHeartbeat } from '../onebot-common/events';
 import type { OutboundFace } from '../types';
 
 export const HTTP_POST_TIMEOUT_MS = 5000;
@@ -203,29 +203,14 @@ export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeCon
     if (shouldPush(ev, config.onebot)) enqueue(ev, oneBotEventToWire(ev, config.onebot));
   };
 
-  const heartbeat = config.onebot.heartbeat;
-  let beating = false;
-  const beat = async () => {
-    if (beating) return;
-    beating = true;
-    try {
-      for (const id of botIds()) {
-        const status = await heartbeatStatus(core, id);
-        enqueue(heartbeatEvent(id, status, heartbeat.interval));
-      }
-    } finally {
-      beating = false;
-    }
-  };
-
   return {
     async start() {
       if (running || !targets.length) return;
       running = true;
       core.events.on('event', onEvent);
       for (const id of botIds()) enqueue(lifecycleEvent(id, 'enable'));
-      if (heartbeat.enable && heartbeat.interval > 0) timers.push(setInterval(() => void beat(), heartbeat.interval));
-      for (const t of timers) t.unref();
+      const beat = startHeartbeat(core, config.onebot.heartbeat, botIds, (ev) => enqueue(ev));
+      if (beat) timers.push(beat);
       log.info('reporting events by HTTP POST', { urls: targets.map((t) => t.where) });
     },
     async stop() {

@@ -15,7 +15,7 @@ import type { Logger } from '../../src/log';
 import { projectRoot } from '../../src/project-root';
 import { sharedDispatch } from '../onebot-common/dispatch';
 import { apiFrameToEnvelope } from '../onebot-common/frames';
-import { heartbeatEvent, heartbeatStatus, lifecycleEvent, oneBotEventToWire, shouldPush } from '../onebot-common/events';
+import { lifecycleEvent, oneBotEventToWire, shouldPush, startHeartbeat } from '../onebot-common/events';
 import type { OutboundFace } from '../types';
 
 export type ClientRole = 'Universal' | 'API' | 'Event';
@@ -191,21 +191,10 @@ export function createOneBotReverseWs(deps: { core: ActionCore; config: BridgeCo
     }
   };
 
-  const heartbeat = config.onebot.heartbeat;
-  let beating = false;
-  const beat = async () => {
-    if (beating) return;
-    beating = true;
-    try {
-      for (const botId of bots) {
-        const targets = eventLinks(botId).filter((l) => l.open);
-        if (!targets.length) continue;
-        const payload = JSON.stringify(heartbeatEvent(botId, await heartbeatStatus(core, botId), heartbeat.interval));
-        if (running) for (const l of targets) push(l, payload);
-      }
-    } finally {
-      beating = false;
-    }
+  const openEventLinks = (botId: number) => eventLinks(botId).filter((l) => l.open);
+  const sendBeat = (ev: OneBotEvent, botId: number) => {
+    const payload = JSON.stringify(ev);
+    if (running) for (const l of openEventLinks(botId)) push(l, payload);
   };
 
   /** A connection that did not answer the previous ping is dead: cut it (it is dialled again). */
@@ -244,8 +233,9 @@ export function createOneBotReverseWs(deps: { core: ActionCore; config: BridgeCo
       watchBots();
       if (!bots.size) log.info('no bot known yet: dialling once one is');
       timers.push(setInterval(watchBots, BOT_WATCH_MS), setInterval(ping, PING_INTERVAL_MS));
-      if (heartbeat.enable && heartbeat.interval > 0) timers.push(setInterval(() => void beat(), heartbeat.interval));
       for (const t of timers) t.unref();
+      const beat = startHeartbeat(core, config.onebot.heartbeat, () => bots, sendBeat, (id) => openEventLinks(id).length > 0);
+      if (beat) timers.push(beat);
     },
     async stop() {
       if (!running) return;

@@ -14,7 +14,7 @@ import { AUTH_HTTP_STATUS, AUTH_RETCODE, checkToken, offeredToken } from '../one
 import { sharedDispatch } from '../onebot-common/dispatch';
 import { failedEnvelope, type Envelope } from '../onebot-common/envelope';
 import { apiFrameToEnvelope } from '../onebot-common/frames';
-import { heartbeatEvent, lifecycleEvent, oneBotEventToWire, shouldPush } from '../onebot-common/events';
+import { lifecycleEvent, oneBotEventToWire, shouldPush, startHeartbeat } from '../onebot-common/events';
 
 type Role = 'universal' | 'api' | 'event';
 const ROLES: Record<string, Role> = { '/': 'universal', '/api': 'api', '/event': 'event' };
@@ -113,23 +113,9 @@ export function createOneBotWs(deps: { core: ActionCore; config: BridgeConfig; l
   };
 
   // Heartbeat: one timer for every socket; `status` is get_status's data when the action runs here.
-  const heartbeat = config.onebot.heartbeat;
-  let beating = false;
-  const beat = async () => {
-    if (beating || ![...clients].some((c) => c.role !== 'api')) return;
-    beating = true;
-    try {
-      const hasStatus = core.supportedActions().includes('get_status');
-      for (const id of botIds()) {
-        let status: unknown = { online: true, good: true };
-        if (hasStatus) status = await core.call('get_status', {}, id ? { selfId: id } : {}).catch(() => ({ online: false, good: false }));
-        if (!stopped) pushToEventClients(heartbeatEvent(id, status, heartbeat.interval));
-      }
-    } finally {
-      beating = false;
-    }
-  };
-  if (heartbeat.enable && heartbeat.interval > 0) timers.push(setInterval(() => void beat(), heartbeat.interval));
+  const hasEventClients = () => [...clients].some((c) => c.role !== 'api');
+  const beat = startHeartbeat(core, config.onebot.heartbeat, botIds, (ev) => !stopped && pushToEventClients(ev), hasEventClients);
+  if (beat) timers.push(beat);
 
   // Ping idle sockets; one that did not answer the previous ping is dead.
   timers.push(
