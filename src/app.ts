@@ -98,7 +98,8 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
   const mirai = adapters.size ? createMirai({ core, config: config.mirai, logger }) : undefined;
   const servers: http.Server[] = [];
   const upgradeFaces: UpgradeHandler[] = [];
-  const outbound: OutboundFace[] = [];
+  /** Faces that connect out, by name (the name keys their counters in GET /bridge/status). */
+  const outbound = new Map<string, OutboundFace & { stats?(): unknown }>();
   const ports: Bridge['ports'] = {};
   const log = logger.child({ component: 'bridge' });
 
@@ -107,13 +108,14 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
     bots: core.bots(),
     upstream: 'capabilities' in backend ? (backend as { capabilities(): unknown }).capabilities() : undefined,
     mirai: mirai && { sessions: mirai.sessions.stats(), cache: mirai.cache.stats(), media: mirai.media.stats() },
+    outbound: Object.fromEntries([...outbound].map(([name, face]) => [name, face.stats?.() ?? null])),
   });
 
   let stopped = false;
   const stopAll = async () => {
     if (stopped) return;
     stopped = true;
-    for (const face of outbound) await face.stop();
+    for (const face of outbound.values()) await face.stop();
     for (const face of upgradeFaces) await face.stop();
     await Promise.all(servers.map(closeServer));
     await mirai?.stop();
@@ -122,56 +124,58 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
 
   await core.start();
   await mirai?.start();
-
-  if (config.onebot.enable) {
-    const app = express();
-    app.disable('x-powered-by');
-    // The sandbox control parses its own JSON (scoped to /sandbox): the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
-    if (sandbox) app.use(createSandboxControl({ sandbox, logger, bodyBytes: config.limits.bodyBytes }));
-    app.use(createBridgeStatus({ accessToken: config.onebot.accessToken, status }));
-    app.use(createOneBotHttp({ core, config, logger }));
-    const ws = createOneBotWs({ core, config, logger });
-    upgradeFaces.push(ws);
-    const host = config.onebot.host ?? config.host;
-    const server = await serve(app, [ws], host, config.onebot.port);
-    servers.push(server);
-    ports.onebot = (server.address() as AddressInfo).port;
-    log.info(`OneBot v11 HTTP+WS listening on http://${host}:${ports.onebot}`);
-  }
-
-  if (mirai && (adapters.has('http') || adapters.has('ws'))) {
-    const miraiApp = (faceConfig: BridgeConfig) => {
+  // Whatever fails to start (a port taken, a bad url) stops what already runs before it is thrown.
+  try {
+    if (config.onebot.enable) {
       const app = express();
       app.disable('x-powered-by');
-      app.use(createMiraiHttp({ mirai, config: faceConfig, logger }));
-      return app;
-    };
-    const ws = createMiraiWs({ mirai, config, logger });
-    upgradeFaces.push(ws);
-    const at = miraiListeners(config);
-    const { host } = at.main;
-    const server = await serve(miraiApp(config), adapters.has('ws') ? [ws] : [], host, at.main.port);
-    servers.push(server);
-    ports.mirai = (server.address() as AddressInfo).port;
-    log.info(`mirai-api-http ${[...adapters].filter((a) => a === 'http' || a === 'ws').join('+')} listening on http://${host}:${ports.mirai}`);
-    if (at.ws) {
-      // Like MAH's ws server, it serves the upload routes too, and no other.
-      const uploadsOnly = { ...config, mirai: { ...config.mirai, adapters: config.mirai.adapters.filter((a) => a !== 'http') } };
-      // A taken ws.port fails the start without leaving the listeners already open behind.
-      const wsServer = await serve(miraiApp(uploadsOnly), [ws], at.ws.host, at.ws.port).catch(async (e: unknown) => {
-        await stopAll();
-        throw e;
-      });
-      servers.push(wsServer);
-      ports.miraiWs = (wsServer.address() as AddressInfo).port;
-      log.info(`mirai-api-http ws listening on ws://${at.ws.host}:${ports.miraiWs}`);
-    } else if (adapters.has('ws')) ports.miraiWs = ports.mirai;
+      // The sandbox control parses its own JSON (scoped to /sandbox): the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
+      if (sandbox) app.use(createSandboxControl({ sandbox, logger, bodyBytes: config.limits.bodyBytes }));
+      app.use(createBridgeStatus({ accessToken: config.onebot.accessToken, status }));
+      app.use(createOneBotHttp({ core, config, logger }));
+      const ws = createOneBotWs({ core, config, logger });
+      upgradeFaces.push(ws);
+      const host = config.onebot.host ?? config.host;
+      const server = await serve(app, [ws], host, config.onebot.port);
+      servers.push(server);
+      ports.onebot = (server.address() as AddressInfo).port;
+      log.info(`OneBot v11 HTTP+WS listening on http://${host}:${ports.onebot}`);
+    }
+
+    if (mirai && (adapters.has('http') || adapters.has('ws'))) {
+      const miraiApp = (faceConfig: BridgeConfig) => {
+        const app = express();
+        app.disable('x-powered-by');
+        app.use(createMiraiHttp({ mirai, config: faceConfig, logger }));
+        return app;
+      };
+      const ws = createMiraiWs({ mirai, config, logger });
+      upgradeFaces.push(ws);
+      const at = miraiListeners(config);
+      const { host } = at.main;
+      const server = await serve(miraiApp(config), adapters.has('ws') ? [ws] : [], host, at.main.port);
+      servers.push(server);
+      ports.mirai = (server.address() as AddressInfo).port;
+      log.info(`mirai-api-http ${[...adapters].filter((a) => a === 'http' || a === 'ws').join('+')} listening on http://${host}:${ports.mirai}`);
+      if (at.ws) {
+        // Like MAH's ws server, it serves the upload routes too, and no other.
+        const uploadsOnly = { ...config, mirai: { ...config.mirai, adapters: config.mirai.adapters.filter((a) => a !== 'http') } };
+        const wsServer = await serve(miraiApp(uploadsOnly), [ws], at.ws.host, at.ws.port);
+        servers.push(wsServer);
+        ports.miraiWs = (wsServer.address() as AddressInfo).port;
+        log.info(`mirai-api-http ws listening on ws://${at.ws.host}:${ports.miraiWs}`);
+      } else if (adapters.has('ws')) ports.miraiWs = ports.mirai;
+    }
+    if (mirai && adapters.has('reverse-ws')) outbound.set('miraiReverseWs', createMiraiReverseWs({ mirai, config, logger }));
+    if (mirai && adapters.has('webhook')) outbound.set('miraiWebhook', createMiraiWebhook({ mirai, config, logger }));
+    // onebot.enable switches the whole OneBot face off: the transports that dial out too.
+    if (config.onebot.enable && config.onebot.httpPost.length) outbound.set('onebotHttpPost', createOneBotHttpPost({ core, config, logger }));
+    if (config.onebot.enable && config.onebot.reverseWs.length) outbound.set('onebotReverseWs', createOneBotReverseWs({ core, config, logger }));
+    for (const face of outbound.values()) await face.start();
+  } catch (e) {
+    await stopAll();
+    throw e;
   }
-  if (mirai && adapters.has('reverse-ws')) outbound.push(createMiraiReverseWs({ mirai, config, logger }));
-  if (mirai && adapters.has('webhook')) outbound.push(createMiraiWebhook({ mirai, config, logger }));
-  if (config.onebot.httpPost.length) outbound.push(createOneBotHttpPost({ core, config, logger }));
-  if (config.onebot.reverseWs.length) outbound.push(createOneBotReverseWs({ core, config, logger }));
-  for (const face of outbound) await face.start();
 
   return {
     config,

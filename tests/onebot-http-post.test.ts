@@ -214,6 +214,10 @@ describe('OneBot HTTP POST: a receiver that hangs', () => {
     await good.next(isMessage('second'));
     const info = await oneBotHttp(() => bridge).ok('get_login_info');
     assert.equal(info.user_id, SELF);
+    // Its counters are on the status page, under the face's name.
+    const status = (await (await fetch(`http://127.0.0.1:${bridge.ports.onebot}/bridge/status`)).json()) as { outbound: Record<string, { delivered: number; dropped: number }> };
+    assert.equal(status.outbound.onebotHttpPost.dropped, 0);
+    assert.ok(status.outbound.onebotHttpPost.delivered >= 1, 'the good url got events');
     // The hung url got `enable`, then each message in turn: every request before it timed out.
     await hung.next(isMessage('second'), 'the hung receiver to be offered the next events');
     assert.deepEqual(
