@@ -35,7 +35,7 @@ const oneOf = (...allowed: string[]) => (v: string, flag: string) => {
 
 const FLAGS: Record<string, Flag> = {
   '--config': { arg: 'FILE', alias: '-c', help: 'YAML config file (default: $MAH_BRIDGE_CONFIG, else built-in defaults)' },
-  '--host': { arg: 'ADDR', help: 'bind address of every face (default 127.0.0.1)', paths: [['host'], ['onebot', 'host'], ['mirai', 'adapterSettings', 'http', 'host']] },
+  '--host': { arg: 'ADDR', help: 'bind address of every face and of the upstream listener (default 127.0.0.1)', paths: [['host'], ['onebot', 'host'], ['mirai', 'adapterSettings', 'http', 'host'], ['mirai', 'adapterSettings', 'ws', 'host'], ['upstream', 'listen', 'host']] },
   '--onebot-port': { arg: 'PORT', help: 'OneBot v11 HTTP+WS port (default 5700; 0 = any free port)', paths: [['onebot', 'port']], parse: port },
   '--mirai-port': { arg: 'PORT', help: 'mirai-api-http HTTP+WS port (default 8080; 0 = any free port)', paths: [['mirai', 'adapterSettings', 'http', 'port']], parse: port },
   '--verify-key': { arg: 'KEY', help: 'mirai verifyKey (default: generated and logged once)', paths: [['mirai', 'verifyKey']] },

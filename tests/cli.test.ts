@@ -114,7 +114,8 @@ describe('flags', () => {
     assert.deepEqual(o.overrides, {
       host: '0.0.0.0',
       onebot: { host: '0.0.0.0', port: 0, accessToken: 't' },
-      mirai: { adapterSettings: { http: { host: '0.0.0.0', port: 9000 } }, verifyKey: 'k' },
+      mirai: { adapterSettings: { http: { host: '0.0.0.0', port: 9000 }, ws: { host: '0.0.0.0' } }, verifyKey: 'k' },
+      upstream: { listen: { host: '0.0.0.0' } },
       logLevel: 'debug',
       sandbox: { world: 'w.yml' },
     });
