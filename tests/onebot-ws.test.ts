@@ -218,6 +218,7 @@ describe('OneBot forward WS face options', () => {
     const ev = await c.next((f) => f.post_type === 'message');
     assert.equal(typeof ev.message, 'string');
     assert.match(ev.message, /^a&amp;b \[CQ:face,id=14\]$/);
+    assert.equal(ev.message_format, 'string');
     c.terminate();
   });
 

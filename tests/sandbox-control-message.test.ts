@@ -19,7 +19,7 @@ test('POST message from a friend emits a private message event and returns its i
   assert.deepEqual(strip(ev), {
     self_id: SELF, post_type: 'message', message_type: 'private', sub_type: 'friend',
     message_id: r.body.message_id, real_id: r.body.message_id, message_seq: ev.message_seq,
-    user_id: ALICE, target_id: SELF, message: [{ type: 'text', data: { text: 'hi bot' } }], raw_message: 'hi bot', font: 0,
+    user_id: ALICE, target_id: SELF, message: [{ type: 'text', data: { text: 'hi bot' } }], message_format: 'array', raw_message: 'hi bot', font: 0,
     sender: { user_id: ALICE, nickname: 'Alice', sex: 'female', age: 24 },
   });
   // The event and get_msg describe the same message.
@@ -35,6 +35,7 @@ test('POST message in a group emits a group message with the member\'s card, rol
   assert.equal(ev.group_id, LOBBY);
   assert.equal(ev.target_id, LOBBY);
   assert.equal(ev.anonymous, null);
+  assert.equal(ev.group_name, h.bridge.sandbox!.world.groups.get(LOBBY)!.group_name);
   assert.deepEqual(ev.message, [{ type: 'text', data: { text: 'hello ' } }, { type: 'at', data: { qq: String(SELF) } }]);
   assert.deepEqual(ev.sender, { user_id: ALICE, nickname: 'Alice', card: 'Alice (admin)', sex: 'female', age: 24, area: '', level: '1', role: 'admin', title: 'Veteran' });
   const member = h.bridge.sandbox!.world.groups.get(LOBBY)!.members.get(ALICE)!;
@@ -47,6 +48,7 @@ test('POST message with temp:true is a temp private message carrying its group i
   const [ev] = messages();
   assert.equal(ev.message_type, 'private');
   assert.equal(ev.sub_type, 'group');
+  assert.equal(ev.temp_source, 0, 'a temp session started from a group');
   assert.equal(ev.group_id, undefined);
   assert.deepEqual(ev.sender, { user_id: DAVE, nickname: 'Dave', sex: 'male', age: 19, group_id: LOBBY });
 });

@@ -109,9 +109,13 @@ export function storedToOneBot(ctx: SandboxContext, m: StoredMessage, postType: 
     real_id: m.message_id,
     message_seq: m.message_seq,
     user_id: m.user_id,
-    ...(group ? { group_id: m.peer_id, anonymous: null } : {}),
+    ...(group ? { group_id: m.peer_id, group_name: ctx.world.groups.get(m.peer_id)?.group_name ?? '', anonymous: null } : {}),
+    // A temp session started from a group (temp_source 0, the only kind the sandbox has).
+    ...(m.sub_type === 'group' ? { temp_source: 0 } : {}),
     target_id: target,
     message: m.message,
+    // The core's stream carries arrays; a face configured for CQ strings rewrites both fields.
+    message_format: 'array',
     raw_message: segmentsToCq(m.message),
     font: 0,
     sender: senderOf(ctx, m),
