@@ -130,7 +130,7 @@ export async function startBridge(partial: DeepPartial<BridgeConfig> = {}, opts:
       const app = express();
       app.disable('x-powered-by');
       // The sandbox control parses its own JSON (scoped to /sandbox): the OneBot face reads its own bodies (form, lenient JSON, 1400 on bad JSON).
-      if (sandbox) app.use(createSandboxControl({ sandbox, logger, bodyBytes: config.limits.bodyBytes }));
+      if (sandbox) app.use(createSandboxControl({ sandbox, logger, bodyBytes: config.limits.bodyBytes, accessToken: config.onebot.accessToken }));
       app.use(createBridgeStatus({ accessToken: config.onebot.accessToken, status }));
       app.use(createOneBotHttp({ core, config, logger }));
       const ws = createOneBotWs({ core, config, logger });

@@ -180,6 +180,38 @@ describe('dialects over a live forward WS link', () => {
     assert.equal(la.fake.calls.at(-1)?.action, 'delete_group_file_folder');
   });
 
+  test('a group file is made permanent under each server’s name (trans_group_file / set_group_file_forever), each answering its own shape', async () => {
+    const napcat = await connect('napcat');
+    napcat.fake.handler = (action) => (action === 'trans_group_file' ? { data: { ok: true } } : action === 'set_group_file_forever' ? 'unknown' : undefined);
+    assert.equal(await napcat.backend.invoke('set_group_file_forever', { group_id: 20001, file_id: '/f' }), null);
+    assert.deepEqual(napcat.fake.calls.at(-1), { action: 'trans_group_file', params: { group_id: 20001, file_id: '/f' } });
+    const ll = await connect('llonebot');
+    ll.fake.handler = (action) => (action === 'trans_group_file' ? 'unknown' : undefined);
+    assert.deepEqual(await ll.backend.invoke('trans_group_file', { group_id: 20001, file_id: '/f' }), { ok: true });
+    assert.deepEqual(ll.fake.calls.map((c) => c.action).filter((a) => a.includes('file')), ['set_group_file_forever']);
+    const la = await connect('lagrange');
+    for (const action of ['trans_group_file', 'set_group_file_forever', 'get_recent_contact', 'get_doubt_friends_add_request', 'set_doubt_friends_add_request']) {
+      assert.equal(la.backend.supports(action), false, `Lagrange has no ${action}`);
+    }
+    assert.equal(la.backend.capabilities()[0].actions.trans_group_file.supported, false);
+    assert.deepEqual(napcat.backend.capabilities()[0].actions.set_group_file_forever, { supported: true, as: 'trans_group_file' });
+  });
+
+  test('NapCat’s recent contacts and doubtful requests keep its string fields; the newest message gets our id', async () => {
+    const { fake, backend } = await connect('napcat');
+    // NapCat's short ids are int32s and may be negative: ours are positive.
+    const recent = [{ lastestMsg: { post_type: 'message', message_type: 'group', message_id: -1834927561, group_id: '20001', user_id: '10001', message: 'hi' }, peerUin: 20001, remark: '', msgTime: '1700000000', chatType: 2, msgId: '7300000000000000001', sendNickName: 'Alice', sendMemberName: '', peerName: 'Lobby' }];
+    const doubts = [{ flag: 'u_abc', uin: '10004', nick: 'Dave', source: '群聊', reason: 'risk', msg: 'hi', group_code: '20001', time: '1700000000', type: 'doubt' }];
+    fake.handler = (action) => (action === 'get_recent_contact' ? { data: recent } : action === 'get_doubt_friends_add_request' ? { data: doubts } : undefined);
+    const [row] = (await backend.invoke('get_recent_contact', { count: 10 })) as Record<string, any>[];
+    assert.equal(row.peerUin, '20001');
+    assert.equal(row.msgId, '7300000000000000001');
+    assert.ok(isOurId(row.lastestMsg.message_id));
+    assert.notEqual(row.lastestMsg.message_id, -1834927561);
+    assert.deepEqual([row.lastestMsg.group_id, row.lastestMsg.user_id, row.lastestMsg.message], [20001, 10001, [{ type: 'text', data: { text: 'hi' } }]]);
+    assert.deepEqual(await backend.invoke('get_doubt_friends_add_request', { count: 50 }), doubts, 'uin stays the string NapCat sends');
+  });
+
   test('an action the upstream lacks is unsupported (not_supported), from its own list or after every name failed', async () => {
     const gocq = await connect('go-cqhttp');
     assert.equal(gocq.backend.supports('set_msg_emoji_like'), false);

@@ -194,6 +194,36 @@ export function conformanceSuite(name: string, start: () => Promise<Harness>): v
       assert.equal(re.is_add, true);
     });
 
+    test('extensions: recent contacts, a temporary group file made permanent, a doubtful friend request approved', async () => {
+      const sent = (await h.call('send_private_msg', { user_id: 10003, message: 'most recent' })) as Any;
+      const rows = (await h.call('get_recent_contact', { count: 50 })) as Any[];
+      assert.deepEqual(
+        { ...rows[0], lastestMsg: undefined, msgTime: undefined },
+        { lastestMsg: undefined, msgTime: undefined, peerUin: '10003', remark: 'carol (work)', chatType: 1, msgId: String(sent.message_id), sendNickName: 'MahBot', sendMemberName: '', peerName: 'Carol' },
+      );
+      assert.equal(rows[0].lastestMsg.message_id, sent.message_id);
+      assert.deepEqual(rows[0].lastestMsg.message, [{ type: 'text', data: { text: 'most recent' } }]);
+
+      const up = (await h.control('group_upload', { group_id: 20001, user_id: 10001, name: 'temporary.bin', size: 1, temporary: true })) as Any;
+      assert.equal(up.busid, 104);
+      assert.deepEqual(await h.call('trans_group_file', { group_id: 20001, file_id: up.file_id }), { ok: true });
+      assert.equal(await h.call('set_group_file_forever', { group_id: 20001, file_id: up.file_id }), null);
+      const file = ((await h.call('get_group_root_files', { group_id: 20001 })) as Any).files.find((f: Any) => f.file_id === up.file_id);
+      assert.deepEqual([file.busid, file.dead_time], [102, 0]);
+      await fails(h.call('trans_group_file', { group_id: 20001, file_id: '/nope' }), ['not_found']);
+
+      const { flag } = (await h.control('doubt_friend_request', { user_id: 10004, comment: 'doubtful' })) as Any;
+      const doubts = (await h.call('get_doubt_friends_add_request')) as Any[];
+      assert.deepEqual({ ...doubts[0], time: undefined, reason: undefined, source: undefined }, {
+        flag, uin: '10004', nick: 'Dave', msg: 'doubtful', group_code: '0', type: 'doubt', time: undefined, reason: undefined, source: undefined,
+      });
+      const added = expectEvent(notice('friend_add', (e) => e.user_id === 10004));
+      assert.equal(await h.call('set_doubt_friends_add_request', { flag }), null);
+      await added;
+      assert.deepEqual(await h.call('get_doubt_friends_add_request'), []);
+      await fails(h.call('set_doubt_friends_add_request', { flag }), ['bad_params']);
+    });
+
     test('bad params and unsupported actions fail with the right kinds', async () => {
       await fails(h.call('send_group_msg', { message: 'no group' }), ['bad_params']);
       await fails(h.call('no_such_action'), ['unknown_action']);

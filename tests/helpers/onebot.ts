@@ -42,8 +42,12 @@ export async function rejectsWith(p: Promise<unknown>, kind: ErrorKind, message?
   });
 }
 
+/** The bridge's OneBot access token as a header (the control surface is guarded by it), or none. */
+export const tokenHeader = (bridge: Bridge): Record<string, string> =>
+  bridge.config.onebot.accessToken ? { Authorization: `Bearer ${bridge.config.onebot.accessToken}` } : {};
+
 const postSandbox = (bridge: Bridge, op: string, body: unknown) =>
-  fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/${op}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`http://127.0.0.1:${bridge.ports.onebot}/sandbox/${op}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...tokenHeader(bridge) }, body: JSON.stringify(body) });
 
 /** POST /sandbox/<op> on `bridge`'s OneBot port (the other people act), asserting HTTP 200: the answer. */
 export async function play(bridge: Bridge, op: string, body: unknown = {}): Promise<Json> {
@@ -89,7 +93,8 @@ export function oneBotHttp(bridge: () => Bridge): OneBotHttp {
       const query = method === 'GET' ? `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
       const res = await fetch(url(`/sandbox/${op}${query}`), {
         method,
-        ...(method === 'POST' ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params) } : {}),
+        headers: { ...tokenHeader(bridge()), ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+        ...(method === 'POST' ? { body: JSON.stringify(params) } : {}),
       });
       return { status: res.status, body: await res.json() };
     },

@@ -4,7 +4,8 @@ import type { Logger } from '../../log';
 import { createTempFiles, type TempFilesOptions } from '../../temp-files';
 import type { Backend, OneBotEvent, Params } from '../../core/types';
 import type { SandboxContext } from './context';
-import { SANDBOX_CONTROL, SANDBOX_HANDLERS } from './handlers';
+import { OFFLINE_MESSAGE, SANDBOX_CONTROL, SANDBOX_HANDLERS, WORKS_OFFLINE } from './handlers';
+import { accountState } from './handlers/account-state';
 import { createWorld, now, type World, type WorldData } from './world';
 
 export interface SandboxBackend extends Backend {
@@ -32,6 +33,13 @@ export function createSandbox(deps: { logger: Logger; world?: WorldData; downloa
     downloads: createTempFiles({ prefix: 'mah-bridge-downloads-', logger, ...deps.downloads }),
     emit(ev) {
       if (!running) return;
+      // An offline bot hears nothing: what happens meanwhile lands in the world (history, pending
+      // requests, member lists) but its live events are gone, as on a QQ client that logs back in.
+      const state = accountState(world);
+      if (!state.online) {
+        state.missedEvents++;
+        return;
+      }
       events.emit('event', { time: now(), self_id: selfId, ...ev } as OneBotEvent);
     },
   };
@@ -46,6 +54,7 @@ export function createSandbox(deps: { logger: Logger; world?: WorldData; downloa
       if (botId !== undefined && botId !== selfId) throw new BridgeError('no_bot', `no bot ${botId}`);
       const handler = SANDBOX_HANDLERS.get(action);
       if (!handler) throw new BridgeError('unsupported', `${action} is not supported by the sandbox`, { not_supported: true });
+      if (!accountState(world).online && !WORKS_OFFLINE.has(action)) throw new BridgeError('rejected', OFFLINE_MESSAGE);
       const data = await handler(ctx, params);
       return data === undefined ? null : data;
     },

@@ -40,6 +40,8 @@ export const NAME_GROUPS: string[][] = [
   ['handle_quick_operation', '.handle_quick_operation'],
   ['ocr_image', '.ocr_image', 'ocr'],
   ['get_word_slices', '.get_word_slices'],
+  // NapCat's and LLOneBot's names for "make a temporary group file permanent" (results unified in normalise-results).
+  ['trans_group_file', 'set_group_file_forever'],
 ];
 
 /** One-way alternatives: an action some upstreams only offer as a variant of another. */
@@ -67,6 +69,9 @@ const BASE: Dialect = {
   stringIds: false,
 };
 
+/** NapCat and LLOneBot extensions that go-cqhttp and Lagrange do not have. */
+const NT_EXTENSIONS = ['get_recent_contact', 'trans_group_file', 'set_group_file_forever', 'get_doubt_friends_add_request', 'set_doubt_friends_add_request'];
+
 /** The `_`-prefixed announcement actions are what go-cqhttp, NapCat, LLOneBot and Lagrange register. */
 const UNDERSCORE_NOTICES = {
   send_group_notice: ['_send_group_notice'],
@@ -79,7 +84,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
   napcat: {
     ...BASE,
     name: 'napcat',
-    prefer: { ...UNDERSCORE_NOTICES, get_user_status: ['nc_get_user_status'], get_rkey: ['nc_get_rkey'] },
+    prefer: { ...UNDERSCORE_NOTICES, get_user_status: ['nc_get_user_status'], get_rkey: ['nc_get_rkey'], set_group_file_forever: ['trans_group_file'] },
     missing: ['set_group_anonymous', 'set_group_anonymous_ban'],
     historyAnchor: 'id-as-seq',
     fileMove: { current: 'current_parent_directory', target: 'target_parent_directory' },
@@ -88,7 +93,12 @@ export const DIALECTS: Record<DialectName, Dialect> = {
   llonebot: {
     ...BASE,
     name: 'llonebot',
-    prefer: { ...UNDERSCORE_NOTICES, del_group_notice: ['_delete_group_notice'], set_group_kick_members: ['batch_delete_group_member'] },
+    prefer: {
+      ...UNDERSCORE_NOTICES,
+      del_group_notice: ['_delete_group_notice'],
+      set_group_kick_members: ['batch_delete_group_member'],
+      trans_group_file: ['set_group_file_forever'],
+    },
     missing: ['set_group_anonymous', 'set_group_anonymous_ban'],
     historyAnchor: 'id-as-seq',
   },
@@ -102,7 +112,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
       unset_msg_emoji_like: ['set_group_reaction'],
       get_group_system_msg: ['get_group_requests'],
     },
-    missing: ['get_group_file_system_info', 'rename_group_file', 'set_group_anonymous', 'set_group_anonymous_ban'],
+    missing: ['get_group_file_system_info', 'rename_group_file', 'set_group_anonymous', 'set_group_anonymous_ban', ...NT_EXTENSIONS],
     historyAnchor: 'id',
   },
   'go-cqhttp': {
@@ -112,6 +122,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
     missing: [
       'get_cookies', 'get_csrf_token', 'get_credentials', 'send_like', 'get_record', 'set_restart', 'clean_cache',
       'move_group_file', 'rename_group_file', 'rename_group_file_folder', 'set_msg_emoji_like', 'unset_msg_emoji_like',
+      ...NT_EXTENSIONS,
     ],
     historyAnchor: 'seq',
     fileMove: { target: 'target_directory' },

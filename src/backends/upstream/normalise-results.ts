@@ -117,6 +117,22 @@ const friendsWithCategory: ResultRule = (data) =>
 
 const toNumberish = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
 
+/**
+ * `get_recent_contact` (NapCat): the newest message of each row is a message event (ids mapped to ours);
+ * uins, times and ids stay the strings NapCat sends.
+ */
+const recentContacts: ResultRule = (data, _p, ctx) =>
+  list(data).map((c) => ({
+    ...c,
+    ...(isObject(c.lastestMsg) ? { lastestMsg: messageToStandard(c.lastestMsg, ctx) } : {}),
+    peerUin: String(c.peerUin ?? ''),
+  }));
+
+/** Doubtful friend requests: every field a string, as NapCat and LLOneBot send them (not coerced: `uin` stays a string). */
+const DOUBT_KEYS = ['flag', 'uin', 'nick', 'source', 'reason', 'msg', 'group_code', 'time'];
+const doubtRequests: ResultRule = (data) =>
+  list(data).map((r) => ({ ...r, ...Object.fromEntries(DOUBT_KEYS.map((k) => [k, String(r[k] ?? '')])), type: String(r.type ?? 'doubt') }));
+
 /** Per action: how its result becomes ours. Actions not listed only get their id keys coerced. */
 const RESULTS: Record<string, ResultRule> = {
   send_private_msg: sent,
@@ -142,6 +158,11 @@ const RESULTS: Record<string, ResultRule> = {
   get_group_files_by_folder: fileListing,
   get_group_system_msg: groupSystemMsg,
   get_friends_with_category: friendsWithCategory,
+  get_recent_contact: recentContacts,
+  get_doubt_friends_add_request: doubtRequests,
+  // One operation under two names (see NAME_GROUPS): each answers in its own shape whichever name served it.
+  trans_group_file: (data) => (isObject(data) && typeof data.ok === 'boolean' ? data : { ok: true }),
+  set_group_file_forever: () => null,
   get_credentials: (data) => (isObject(data) ? { ...data, csrf_token: data.csrf_token ?? data.token, token: data.token ?? data.csrf_token } : data),
   // NapCat names these `uin` / `nick_name`.
   get_unidirectional_friend_list: (data) =>

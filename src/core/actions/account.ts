@@ -41,6 +41,9 @@ export const ACCOUNT_ACTIONS: ActionSpec[] = [
   { name: 'get_online_clients' },
   { name: 'check_url_safely' },
   { name: 'get_supported_actions' },
+  /** Friend requests QQ held back as doubtful (they come with no request event). */
+  { name: 'get_doubt_friends_add_request' },
+  { name: 'set_doubt_friends_add_request' },
   // Registered so clients probing for them get a clear 1404 + not_supported.
   { name: 'set_model_show', aliases: ['_set_model_show'], stub: 'device model display is not supported' },
   { name: 'get_model_show', aliases: ['_get_model_show'], stub: 'device model display is not supported' },

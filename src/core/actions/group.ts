@@ -41,4 +41,7 @@ export const GROUP_ACTIONS: ActionSpec[] = [
   { name: 'move_group_file' },
   { name: 'rename_group_file' },
   { name: 'rename_group_file_folder' },
+  /** Make a temporary group file permanent: two spellings with different answers (`{ok}` / null). */
+  { name: 'trans_group_file' },
+  { name: 'set_group_file_forever' },
 ];

@@ -17,6 +17,7 @@ export const MESSAGE_ACTIONS: ActionSpec[] = [
   { name: 'mark_private_msg_as_read' },
   { name: 'mark_group_msg_as_read' },
   { name: '_mark_all_as_read' },
+  { name: 'get_recent_contact' },
   { name: 'forward_friend_single_msg' },
   { name: 'forward_group_single_msg' },
   { name: 'send_poke' },

@@ -63,6 +63,31 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
     },
   },
 
+  /**
+   * Someone asks to become the bot's friend and QQ holds the request back as doubtful: no event, only
+   * get_doubt_friends_add_request lists it. A person has one such request at a time (the newest).
+   */
+  doubt_friend_request: {
+    method: 'POST',
+    run(ctx, p) {
+      const userId = uin(p.user_id);
+      if (ctx.world.friends.has(userId)) throw new BridgeError('rejected', `${userId} is already a friend`);
+      if (ctx.world.blocked.has(userId)) throw new BridgeError('rejected', `the bot has blocked ${userId}`);
+      const person = other(ctx, userId, p.nickname === undefined ? undefined : text(p.nickname, 'nickname', '', 64));
+      const groupId = p.group_id === undefined ? 0 : uin(p.group_id, 'group_id');
+      const doubt = accountState(ctx.world).doubt;
+      for (const [flag, r] of doubt) if (r.user_id === userId) doubt.delete(flag);
+      const flag = `doubt-${++ctx.world.counters.flag}`;
+      doubt.set(flag, {
+        flag, user_id: userId, nickname: person.nickname, group_id: groupId, time: now(),
+        comment: text(p.comment, 'comment', ''),
+        source: text(p.source, 'source', groupId ? '群聊' : 'QQ号查找', 64),
+        reason: text(p.reason, 'reason', '对方账号存在风险', 200),
+      });
+      return { flag };
+    },
+  },
+
   /** Someone becomes the bot's friend (e.g. accepted the bot's request): notice `friend_add`. */
   friend_add: {
     method: 'POST',
@@ -71,6 +96,8 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
       if (ctx.world.friends.has(userId)) throw new BridgeError('rejected', `${userId} is already a friend`);
       other(ctx, userId, p.nickname === undefined ? undefined : text(p.nickname, 'nickname', '', 64));
       for (const [flag, r] of ctx.world.requests) if (r.request_type === 'friend' && r.user_id === userId) ctx.world.requests.delete(flag);
+      const doubt = accountState(ctx.world).doubt;
+      for (const [flag, r] of doubt) if (r.user_id === userId) doubt.delete(flag);
       addFriend(ctx, userId);
       return { user_id: userId };
     },
@@ -114,7 +141,10 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
     },
   },
 
-  /** QQ kicks the bot offline: notice `bot_offline`; get_status reports online false until `bot_online`. */
+  /**
+   * QQ kicks the bot offline: notice `bot_offline`. Until `bot_online`, get_status reports online
+   * false, actions that need QQ's servers fail (handlers/offline.ts) and no event reaches the bot.
+   */
   bot_offline: {
     method: 'POST',
     run(ctx, p) {
@@ -122,9 +152,10 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
       if (!state.online) throw new BridgeError('rejected', 'the bot is already offline');
       const tag = text(p.tag, 'tag', 'kicked', 64);
       const message = text(p.message, 'message', 'the account logged in on another device');
+      // Told before the flip: it is the last event an offline bot gets.
+      ctx.emit({ post_type: 'notice', notice_type: 'bot_offline', user_id: ctx.selfId, tag, message });
       state.online = false;
       state.offlineCount++;
-      ctx.emit({ post_type: 'notice', notice_type: 'bot_offline', user_id: ctx.selfId, tag, message });
       return { online: false };
     },
   },
@@ -151,11 +182,13 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
           user_id: world.self.user_id, nickname: world.self.nickname, long_nick: world.self.long_nick,
           online: accountState(world).online, online_status: world.self.online_status,
         },
+        missed_events: accountState(world).missedEvents,
         friends: [...world.friends.keys()],
         groups: [...world.groups.keys()],
         categories: [...world.categories.values()].map((c) => ({ ...c })),
         blocked: [...world.blocked],
         requests: [...world.requests.keys()],
+        doubt_requests: [...accountState(world).doubt.keys()],
         messages: world.messages.size,
       };
     },

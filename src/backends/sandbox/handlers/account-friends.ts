@@ -2,7 +2,7 @@
 import { BridgeError } from '../../../errors';
 import type { Handler, SandboxContext } from '../context';
 import type { FriendEntry, World } from '../world';
-import { accountState, friendOf } from './account-state';
+import { accountState, friendOf, type DoubtRequest } from './account-state';
 
 export function friendToOneBot(world: World, f: FriendEntry) {
   const p = world.people.get(f.user_id);
@@ -19,6 +19,12 @@ export function addFriend(ctx: SandboxContext, userId: number, remark = '', cate
   ctx.world.unidirectional = ctx.world.unidirectional.filter((u) => u.user_id !== userId);
   ctx.emit({ post_type: 'notice', notice_type: 'friend_add', user_id: userId });
 }
+
+/** A doubtful request as NapCat lists it: NT strings for the uin, group and time. */
+const doubtToOneBot = (r: DoubtRequest) => ({
+  flag: r.flag, uin: String(r.user_id), nick: r.nickname, source: r.source, reason: r.reason, msg: r.comment,
+  group_code: String(r.group_id), time: String(r.time), type: 'doubt',
+});
 
 /** QQ allows a few dozen categories; the sandbox bounds them likewise. */
 export const MAX_CATEGORIES = 100;
@@ -107,5 +113,17 @@ export const FRIEND_HANDLERS: Record<string, Handler> = {
     if (!req || req.request_type !== 'friend') throw new BridgeError('bad_params', `no pending friend request with flag ${p.flag}`);
     ctx.world.requests.delete(p.flag);
     if (p.approve && !ctx.world.friends.has(req.user_id)) addFriend(ctx, req.user_id, p.remark);
+  },
+
+  get_doubt_friends_add_request: ({ world }, p: { count: number }) =>
+    [...accountState(world).doubt.values()].reverse().slice(0, p.count).map(doubtToOneBot),
+
+  /** Approving (the default) makes a friend, as an approved ordinary request does; refusing drops the request. */
+  set_doubt_friends_add_request: (ctx, p: { flag: string; approve: boolean }) => {
+    const doubt = accountState(ctx.world).doubt;
+    const req = doubt.get(p.flag);
+    if (!req) throw new BridgeError('bad_params', `no doubtful friend request with flag ${p.flag}`);
+    doubt.delete(p.flag);
+    if (p.approve && !ctx.world.friends.has(req.user_id)) addFriend(ctx, req.user_id);
   },
 };

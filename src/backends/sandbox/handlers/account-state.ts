@@ -3,14 +3,22 @@
  * credentials), kept beside each world so the world shape stays plain data.
  */
 import crypto from 'node:crypto';
+import { createBoundedMap, type BoundedMap } from '../../../bounded';
 import { BridgeError } from '../../../errors';
-import type { Person, World } from '../world';
+import { MAX_PENDING_REQUESTS, type Person, type World } from '../world';
+
+/** A friend request QQ held back as doubtful: no request event, only get_doubt_friends_add_request shows it. */
+export interface DoubtRequest {
+  flag: string; user_id: number; nickname: string; comment: string; source: string; reason: string; group_id: number; time: number;
+}
 
 export interface AccountState {
   /** False while the bot is kicked offline (control op `bot_offline`). */
   online: boolean;
   /** How many times the bot went offline since the start. */
   offlineCount: number;
+  /** Events the other people caused while the bot was offline, never delivered. */
+  missedEvents: number;
   /** Friends whose messages do not notify (set_friend_msg_mask). */
   masked: Set<number>;
   /** Likes given today, per user: QQ caps them per day. */
@@ -18,6 +26,8 @@ export interface AccountState {
   likesToday: Map<number, number>;
   skey: string;
   clientkey: string;
+  /** Doubtful friend requests by flag, oldest first; the oldest are forgotten first. */
+  doubt: BoundedMap<string, DoubtRequest>;
 }
 
 const states = new WeakMap<World, AccountState>();
@@ -28,11 +38,13 @@ export function accountState(world: World): AccountState {
     s = {
       online: true,
       offlineCount: 0,
+      missedEvents: 0,
       masked: new Set(),
       likeDay: 0,
       likesToday: new Map(),
       skey: '@' + crypto.randomBytes(6).toString('base64url').slice(0, 9),
       clientkey: crypto.randomBytes(32).toString('hex').toUpperCase(),
+      doubt: createBoundedMap({ capacity: MAX_PENDING_REQUESTS }),
     };
     states.set(world, s);
   }

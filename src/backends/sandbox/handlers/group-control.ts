@@ -135,6 +135,7 @@ export const GROUP_CONTROL: Record<string, ControlOp> = {
     const sha1 = createHash('sha1').update(name).digest('hex').toUpperCase();
     const md5 = createHash('md5').update(name).digest('hex').toUpperCase();
     const folder = p.folder === undefined ? undefined : strParam(p, 'folder', undefined, 255);
-    return fileToOneBot(ctx, g, addGroupFile(ctx, g, userId, { name, size, sha1, md5, folder }));
+    const temporary = boolParam(p, 'temporary', false);
+    return fileToOneBot(ctx, g, addGroupFile(ctx, g, userId, { name, size, sha1, md5, folder, temporary }));
   }),
 };

@@ -11,8 +11,11 @@ import { readSource } from './group-source';
 
 const LIMIT_COUNT = 10_000;
 const TOTAL_SPACE = 10 * 1024 ** 3;
-/** The bus id QQ gives ordinary group files. */
+/** The bus ids QQ gives permanent and temporary group files. */
 const BUSID = 102;
+const TEMP_BUSID = 104;
+/** How long QQ keeps a temporary group file. */
+const TEMP_LIFETIME = 7 * 24 * 3600;
 
 const fileOf = (g: Group, fileId: string): GroupFile => {
   const f = g.files.find((x) => x.file_id === fileId);
@@ -41,21 +44,29 @@ function listing(ctx: SandboxContext, g: Group, dir: string, count?: number) {
   return { files: count === undefined ? files : files.slice(0, count), folders };
 }
 
-/** Put a file into the group and emit the `group_upload` notice QQ sends for it. */
+/** Put a file into the group and emit the `group_upload` notice QQ sends for it. A temporary file expires (`dead_time`). */
 export function addGroupFile(
   ctx: SandboxContext, g: Group, uploader: number,
-  file: { name: string; size: number; sha1: string; md5: string; folder?: string },
+  file: { name: string; size: number; sha1: string; md5: string; folder?: string; temporary?: boolean },
 ): GroupFile {
   memberOf(g, uploader);
   const t = now();
   const f: GroupFile = {
-    file_id: `/${randomUUID()}`, file_name: file.name, folder_id: dirOf(g, file.folder ?? ROOT), busid: BUSID, file_size: file.size,
-    upload_time: t, dead_time: 0, modify_time: t, download_times: 0, uploader, sha1: file.sha1, md5: file.md5, url: '',
+    file_id: `/${randomUUID()}`, file_name: file.name, folder_id: dirOf(g, file.folder ?? ROOT), busid: file.temporary ? TEMP_BUSID : BUSID,
+    file_size: file.size, upload_time: t, dead_time: file.temporary ? t + TEMP_LIFETIME : 0, modify_time: t, download_times: 0, uploader,
+    sha1: file.sha1, md5: file.md5, url: '',
   };
   f.url = `http://127.0.0.1/sandbox/files/${g.group_id}${f.file_id}`;
   g.files.push(f);
   notice(ctx, 'group_upload', { group_id: g.group_id, user_id: uploader, file: { id: f.file_id, name: f.file_name, size: f.file_size, busid: f.busid } });
   return f;
+}
+
+/** A temporary file becomes permanent (a permanent one stays as it is), as QQ's "save permanently" does. */
+function makePermanent(ctx: SandboxContext, p: { group_id: number; file_id: string }): void {
+  const f = fileOf(groupOf(ctx, p.group_id), p.file_id);
+  f.busid = BUSID;
+  f.dead_time = 0;
 }
 
 interface MoveParams {
@@ -138,6 +149,14 @@ export const FILE_HANDLERS: Record<string, Handler> = {
     requireFileRights(ctx, g, f);
     f.file_name = p.new_name;
     f.modify_time = now();
+  },
+  trans_group_file(ctx, p: { group_id: number; file_id: string }) {
+    makePermanent(ctx, p);
+    return { ok: true };
+  },
+  set_group_file_forever(ctx, p: { group_id: number; file_id: string }) {
+    makePermanent(ctx, p);
+    return null;
   },
   rename_group_file_folder(ctx, p: { group_id: number; folder_id: string; new_folder_name: string }) {
     const g = groupOf(ctx, p.group_id);

@@ -5,6 +5,7 @@ import { now, type StoredMessage } from '../world';
 import { memberOf, notice, requireAdmin } from './group-common';
 import { botGroup, displayName, findMessage, requireFriend, requireGroupMessage, stateOf } from './message-model';
 import { lookupMedia } from './message-media';
+import { accountState } from './account-state';
 
 /** A poke in a group: both people must be members. */
 export function groupPoke(ctx: SandboxContext, groupId: number, poker: number, target: number): null {
@@ -123,6 +124,7 @@ export const EXTRA_HANDLERS: Record<string, Handler> = {
     const name = p.out_format ? e.name.replace(/\.[^.]+$/, `.${p.out_format}`) : e.name;
     return { file: p.out_format ? name : (e.path ?? name), filename: name, url: e.url, size: e.size, file_size: e.size };
   },
-  can_send_image: () => ({ yes: true }),
-  can_send_record: () => ({ yes: true }),
+  // The honest answer to "would a send work now": not while QQ has the bot offline.
+  can_send_image: ({ world }) => ({ yes: accountState(world).online }),
+  can_send_record: ({ world }) => ({ yes: accountState(world).online }),
 };

@@ -2,6 +2,7 @@
 import { notFound } from '../../../errors';
 import type { Handler, SandboxContext } from '../context';
 import type { StoredMessage } from '../world';
+import { personOf } from './group-common';
 import { botGroup, conversation, convKey, findMessage, requireFriend, stateOf, storedToOneBot } from './message-model';
 
 /** The most a history page holds, whatever `count` asks. */
@@ -39,6 +40,25 @@ function markRead(ctx: SandboxContext, type: 'group' | 'private', peer: number):
   return null;
 }
 
+/** QQ NT's chat types, as the recent-contact list numbers them. */
+const CHAT_FRIEND = 1, CHAT_GROUP = 2, CHAT_TEMP = 100;
+
+/** One row of the recent-contact list (NapCat's shape: NT strings for uins, times and ids). */
+function recentContact(ctx: SandboxContext, m: StoredMessage) {
+  const group = m.message_type === 'group' ? ctx.world.groups.get(m.peer_id) : undefined;
+  return {
+    lastestMsg: storedToOneBot(ctx, m),
+    peerUin: String(m.peer_id),
+    remark: m.message_type === 'group' ? (group?.remark ?? '') : (ctx.world.friends.get(m.peer_id)?.remark ?? ''),
+    msgTime: String(m.time),
+    chatType: m.message_type === 'group' ? CHAT_GROUP : m.sub_type === 'group' ? CHAT_TEMP : CHAT_FRIEND,
+    msgId: String(m.message_id),
+    sendNickName: personOf(ctx, m.user_id).nickname,
+    sendMemberName: group?.members.get(m.user_id)?.card ?? '',
+    peerName: m.message_type === 'group' ? (group?.group_name ?? '') : personOf(ctx, m.peer_id).nickname,
+  };
+}
+
 export const HISTORY_HANDLERS: Record<string, Handler> = {
   get_group_msg_history: (ctx, p) => {
     botGroup(ctx, p.group_id);
@@ -67,6 +87,17 @@ export const HISTORY_HANDLERS: Record<string, Handler> = {
   mark_group_msg_as_read: (ctx, p) => {
     botGroup(ctx, p.group_id);
     return markRead(ctx, 'group', p.group_id);
+  },
+  /** The newest live message of each conversation, newest conversation first. */
+  get_recent_contact: (ctx, p: { count: number }) => {
+    const latest = new Map<string, StoredMessage>();
+    for (const m of ctx.world.messages.values()) {
+      if (m.recalled) continue;
+      const key = convKey(m.message_type, m.peer_id);
+      const seen = latest.get(key);
+      if (!seen || m.message_seq > seen.message_seq) latest.set(key, m);
+    }
+    return [...latest.values()].sort((a, b) => b.message_seq - a.message_seq).slice(0, p.count).map((m) => recentContact(ctx, m));
   },
   _mark_all_as_read: (ctx) => {
     const peers = new Set<string>();
