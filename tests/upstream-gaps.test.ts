@@ -225,3 +225,37 @@ describe('a dead or silent upstream', () => {
     assert.equal(info.env.data.user_id, SELF);
   });
 });
+
+describe('an upstream that reports the account\'s own messages', () => {
+  test('an echo that beats its send\'s reply is still known as ours: no GroupSyncMessage for it, one for the phone\'s', async () => {
+    const up = await fake('napcat');
+    const sentEvent = (message_id: number, text: string) => ({
+      time: Math.floor(Date.now() / 1000), self_id: SELF, post_type: 'message_sent', message_type: 'group', sub_type: 'normal',
+      message_id, message_seq: message_id, real_id: message_id, group_id: 20001, user_id: SELF, target_id: 20001,
+      message: [{ type: 'text', data: { text } }], raw_message: text, message_format: 'array', font: 14,
+      sender: { user_id: SELF, nickname: 'MahBot', card: '', role: 'owner' },
+    });
+    // The echo goes out on the socket before the reply, as NapCat may order them.
+    up.handler = (action) => {
+      if (action !== 'send_group_msg') return contacts(action);
+      up.push(sentEvent(5550, 'from a mirai client'));
+      return { data: { message_id: 5550 } };
+    };
+    const hop = await hopTo(up, true);
+    const session = (await mirai(hop, '/verify', { verifyKey: 'k' })).session as string;
+    await mirai(hop, '/bind', { sessionKey: session, qq: SELF });
+    const sent = await mirai(hop, '/sendGroupMessage', { sessionKey: session, target: 20001, messageChain: [{ type: 'Plain', text: 'from a mirai client' }] });
+    assert.equal(sent.code, 0, JSON.stringify(sent));
+    assert.equal(sent.messageId, 5550);
+    up.push(sentEvent(5551, 'from the phone'));
+
+    const seen: any[] = [];
+    await until(async () => {
+      const r = await fetch(`http://127.0.0.1:${hop.ports.mirai}/fetchMessage?sessionKey=${session}&count=10`).then((x) => x.json()) as { data: any[] };
+      seen.push(...r.data);
+      return seen.some((e) => e.type === 'GroupSyncMessage');
+    }, 'the phone\'s message as GroupSyncMessage');
+    const syncIds = seen.filter((e) => e.type === 'GroupSyncMessage').map((e) => e.messageChain[0].id);
+    assert.deepEqual(syncIds, [5551], 'the early echo of our own send is not pushed');
+  });
+});

@@ -10,6 +10,7 @@ import type { OneBotEvent } from '../core/types';
 import type { MiraiConfig } from '../config';
 import type { Logger } from '../log';
 import { oneBotEventToMirai, oneBotMessageToCached, type EventContext } from './translate/events';
+import type { SendsInFlight } from './sends-in-flight';
 import type { ContactDirectory, MediaRegistry, MessageCache, MiraiEvent, RequestRegistry, SessionManager } from './types';
 
 export interface EventHub {
@@ -49,7 +50,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) &&
 
 export function createEventHub(deps: {
   core: ActionCore; cache: MessageCache; sessions: SessionManager; directory: ContactDirectory;
-  media: MediaRegistry; requests: RequestRegistry;
+  media: MediaRegistry; requests: RequestRegistry; sends: SendsInFlight;
   events: EventEmitter; config: MiraiConfig; logger: Logger;
 }): EventHub {
   const { core, cache, sessions, directory, events, config } = deps;
@@ -131,7 +132,12 @@ export function createEventHub(deps: {
   }
 
   async function handle(botId: number, ev: OneBotEvent) {
-    if (ev.post_type === 'message_sent' && sentThroughUs(botId, ev)) return;
+    if (ev.post_type === 'message_sent') {
+      // An echo may beat its send's reply: wait for the sends under way, then ask the cache.
+      const sending = deps.sends.settled(botId);
+      if (sending) await sending;
+      if (sentThroughUs(botId, ev)) return;
+    }
     await ensureFor(botId, ev);
     if (!running) return;
     let out: MiraiEvent[];

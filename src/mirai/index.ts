@@ -7,6 +7,7 @@ import { createExecutor } from './dispatch';
 import { createContactDirectory } from './directory';
 import { createEventHub } from './event-hub';
 import { createMessageCache } from './message-cache';
+import { createSendsInFlight } from './sends-in-flight';
 import { createMediaRegistry } from './media-registry';
 import { createRequestRegistry } from './request-registry';
 import { createSessionManager } from './session-manager';
@@ -23,6 +24,7 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
   const directory = createContactDirectory({ core, logger });
   const media = createMediaRegistry({ capacity: Math.max(1024, config.cacheSize) });
   const requests = createRequestRegistry({ capacity: 4096 });
+  const sends = createSendsInFlight();
   const { byName, byRoute } = indexCommands(COMMANDS);
   const model: MiraiModel = {
     config,
@@ -32,6 +34,7 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
     directory,
     media,
     requests,
+    sends,
     commands: COMMANDS,
     findCommand: (name, sub) => byName.get(sub ? `${name}:${sub}` : name) ?? byName.get(name),
     findRoute: (method, path) => byRoute.get(`${method.toUpperCase()} ${path}`),
@@ -50,7 +53,7 @@ export function createMirai(deps: { core: ActionCore; config: MiraiConfig; logge
       cache.stop();
     },
   };
-  const hub = createEventHub({ core, cache, sessions, directory, media, requests, events, config, logger });
+  const hub = createEventHub({ core, cache, sessions, directory, media, requests, sends, events, config, logger });
   model.execute = createExecutor(model);
   return model;
 }

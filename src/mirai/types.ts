@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { ActionCore } from '../core/action-core';
 import type { MiraiConfig } from '../config';
 import type { Logger } from '../log';
+import type { SendsInFlight } from './sends-in-flight';
 
 /** A mirai message element (`{type:'Plain',text}` …) or event object (`{type:'GroupMessage',…}`). */
 export interface MiraiObject { type: string; [key: string]: unknown }
@@ -191,6 +192,8 @@ export interface MiraiModel {
   readonly directory: ContactDirectory;
   readonly media: MediaRegistry;
   readonly requests: RequestRegistry;
+  /** Sends under way, so an early echo of one is still known as ours. */
+  readonly sends: SendsInFlight;
   readonly commands: CommandSpec[];
   /** Find the command a transport names (WS name + subCommand, or HTTP method + path). */
   findCommand(name: string, subCommand?: string | null): CommandSpec | undefined;

@@ -59,27 +59,30 @@ export async function sendChain(ctx: CommandContext, peer: Peer, chain: unknown,
   }
   if (!segments.some((s) => s.type !== 'reply')) throw new BridgeError('bad_params', '消息链为空');
   const nodes = segments.filter((s) => s.type === 'node');
-  let data: Data;
-  if (nodes.length) {
-    // A Forward element: the merged-forward actions take its nodes; nothing else can ride along.
-    data = peer.kind === 'group'
-      ? await call<Data>(ctx, 'send_group_forward_msg', { group_id: peer.groupId, messages: nodes })
-      : await call<Data>(ctx, 'send_private_forward_msg', { user_id: peer.userId, messages: nodes });
-  } else if (peer.kind === 'group') {
-    data = await call<Data>(ctx, 'send_group_msg', { group_id: peer.groupId, message: segments });
-  } else {
-    data = await call<Data>(ctx, 'send_private_msg', { user_id: peer.userId, message: segments, ...(peer.kind === 'temp' ? { group_id: peer.groupId } : {}) });
-  }
-  const messageId = asNumber(data?.message_id, -1);
-  if (messageId !== -1) {
-    mirai.cache.record({
-      botId, messageId, contextId, kind: peer.kind, senderId: botId,
-      targetId: peer.kind === 'group' ? peer.groupId : peer.userId,
-      groupId: peer.kind === 'friend' ? 0 : peer.groupId,
-      time: nowSeconds(), chain: sentChain(ctx, segments, chain, contextId, quoted), self: true,
-    });
-  }
-  return messageId;
+  // Tracked from the call to the cache entry: an echo of this send arriving early waits for it.
+  return mirai.sends.track(botId, async () => {
+    let data: Data;
+    if (nodes.length) {
+      // A Forward element: the merged-forward actions take its nodes; nothing else can ride along.
+      data = peer.kind === 'group'
+        ? await call<Data>(ctx, 'send_group_forward_msg', { group_id: peer.groupId, messages: nodes })
+        : await call<Data>(ctx, 'send_private_forward_msg', { user_id: peer.userId, messages: nodes });
+    } else if (peer.kind === 'group') {
+      data = await call<Data>(ctx, 'send_group_msg', { group_id: peer.groupId, message: segments });
+    } else {
+      data = await call<Data>(ctx, 'send_private_msg', { user_id: peer.userId, message: segments, ...(peer.kind === 'temp' ? { group_id: peer.groupId } : {}) });
+    }
+    const messageId = asNumber(data?.message_id, -1);
+    if (messageId !== -1) {
+      mirai.cache.record({
+        botId, messageId, contextId, kind: peer.kind, senderId: botId,
+        targetId: peer.kind === 'group' ? peer.groupId : peer.userId,
+        groupId: peer.kind === 'friend' ? 0 : peer.groupId,
+        time: nowSeconds(), chain: sentChain(ctx, segments, chain, contextId, quoted), self: true,
+      });
+    }
+    return messageId;
+  });
 }
 
 /** A friend, or at least a QQ user the account can see (MAH also sends to strangers). */
