@@ -259,3 +259,44 @@ describe('an upstream that reports the account\'s own messages', () => {
     assert.deepEqual(syncIds, [5551], 'the early echo of our own send is not pushed');
   });
 });
+
+describe('an upstream that reports success for what QQ refused', () => {
+  test('mirai admin commands check the bot\'s role first and answer 10, as mirai does, without calling the upstream', async () => {
+    const up = await fake('napcat');
+    const roles: Record<number, string> = { [SELF]: 'member', 10001: 'member', 10002: 'admin' };
+    up.handler = (action, params) =>
+      action === 'get_group_member_info'
+        ? { data: { group_id: 20001, user_id: Number(params.user_id), nickname: 'x', card: '', role: roles[Number(params.user_id)] } }
+        : action === 'get_group_member_list'
+          ? { data: Object.entries(roles).map(([id, role]) => ({ group_id: 20001, user_id: Number(id), nickname: 'x', card: '', role })) }
+          : contacts(action);
+    const hop = await hopTo(up, true);
+    const session = (await mirai(hop, '/verify', { verifyKey: 'k' })).session as string;
+    await mirai(hop, '/bind', { sessionKey: session, qq: SELF });
+    const post = (path: string, body: Record<string, unknown>) => mirai(hop, path, { sessionKey: session, target: 20001, ...body });
+    const called = (action: string) => up.calls.filter((c) => c.action === action).length;
+
+    // A plain member may do none of it.
+    assert.equal((await post('/mute', { memberId: 10001, time: 60 })).code, 10);
+    assert.equal((await post('/kick', { memberId: 10001 })).code, 10);
+    assert.equal((await post('/muteAll', {})).code, 10);
+    assert.equal((await post('/memberInfo', { memberId: 10001, info: { name: 'card' } })).code, 10);
+    assert.equal(called('set_group_ban') + called('set_group_kick') + called('set_group_whole_ban') + called('set_group_card'), 0);
+    // Its own card it may set.
+    assert.equal((await post('/memberInfo', { memberId: SELF, info: { name: 'me' } })).code, 0);
+
+    // An admin mutes members, not other admins, and appoints nobody.
+    roles[SELF] = 'admin';
+    assert.equal((await post('/mute', { memberId: 10001, time: 60 })).code, 0);
+    assert.equal(called('set_group_ban'), 1);
+    assert.equal((await post('/mute', { memberId: 10002, time: 60 })).code, 10, 'an admin does not outrank an admin');
+    assert.equal((await post('/memberAdmin', { memberId: 10001, assign: true })).code, 10);
+    assert.equal((await post('/memberInfo', { memberId: 10001, info: { specialTitle: 't' } })).code, 10);
+    assert.equal(called('set_group_ban') + called('set_group_admin') + called('set_group_special_title'), 1);
+
+    // The owner may.
+    roles[SELF] = 'owner';
+    assert.equal((await post('/mute', { memberId: 10002, time: 60 })).code, 0);
+    assert.equal((await post('/memberAdmin', { memberId: 10001, assign: true })).code, 0);
+  });
+});

@@ -2,7 +2,7 @@
 import { BridgeError } from '../../errors';
 import { oneBotMemberToMirai } from '../translate';
 import type { CommandContext, CommandSpec, MiraiMember } from '../types';
-import { asNumber, botRole, call, canCall, type Data, findMessage, messageRefOf, requireGroup, requireMember } from './util';
+import { asNumber, botRole, call, canCall, type Data, findMessage, messageRefOf, requireGroup, requireMember, requireRole } from './util';
 
 /** mirai mutes for 1 s … 30 days. */
 const MAX_MUTE = 30 * 24 * 3600;
@@ -38,7 +38,9 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     webhook: true,
     reply: 'state',
     handler: async (ctx, p: { target: number }) => {
-      await call(ctx, 'set_group_whole_ban', { group_id: (await requireGroup(ctx, p.target)).id, enable: true });
+      const g = await requireGroup(ctx, p.target);
+      await requireRole(ctx, g.id, 'admin');
+      await call(ctx, 'set_group_whole_ban', { group_id: g.id, enable: true });
     },
   },
   {
@@ -47,7 +49,9 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     webhook: true,
     reply: 'state',
     handler: async (ctx, p: { target: number }) => {
-      await call(ctx, 'set_group_whole_ban', { group_id: (await requireGroup(ctx, p.target)).id, enable: false });
+      const g = await requireGroup(ctx, p.target);
+      await requireRole(ctx, g.id, 'admin');
+      await call(ctx, 'set_group_whole_ban', { group_id: g.id, enable: false });
     },
   },
   {
@@ -58,6 +62,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     handler: async (ctx, p: { target: number; memberId: number; time: number }) => {
       if (p.time <= 0) throw new BridgeError('bad_params', '禁言时长必须大于 0 秒');
       const m = await requireMember(ctx, p.target, p.memberId);
+      await requireRole(ctx, m.group.id, 'admin', m);
       await call(ctx, 'set_group_ban', { group_id: m.group.id, user_id: m.id, duration: Math.min(p.time, MAX_MUTE) });
     },
   },
@@ -68,6 +73,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     reply: 'state',
     handler: async (ctx, p: { target: number; memberId: number }) => {
       const m = await requireMember(ctx, p.target, p.memberId);
+      await requireRole(ctx, m.group.id, 'admin', m);
       await call(ctx, 'set_group_ban', { group_id: m.group.id, user_id: m.id, duration: 0 });
     },
   },
@@ -78,6 +84,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     reply: 'state',
     handler: async (ctx, p: { target: number; memberId: number; block: boolean; msg: string }) => {
       const m = await requireMember(ctx, p.target, p.memberId);
+      await requireRole(ctx, m.group.id, 'admin', m);
       await call(ctx, 'set_group_kick', { group_id: m.group.id, user_id: m.id, reject_add_request: p.block });
       ctx.directory.invalidate(ctx.botId, { groupId: m.group.id, userId: m.id });
     },
@@ -105,6 +112,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
       if (ref.contextId !== undefined) await requireGroup(ctx, ref.contextId);
       const m = await findMessage(ctx, ref.messageId, ref.contextId);
       if (m.kind !== 'group') throw new BridgeError('not_found', 'not a group message');
+      await requireRole(ctx, m.groupId, 'admin');
       await call(ctx, 'set_essence_msg', { message_id: m.messageId });
     },
   },
@@ -134,6 +142,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     reply: 'state',
     handler: async (ctx, p: { target: number; config: { name?: string; allowMemberInvite?: boolean } }) => {
       const g = await requireGroup(ctx, p.target);
+      await requireRole(ctx, g.id, 'admin');
       if (p.config.name !== undefined) await call(ctx, 'set_group_name', { group_id: g.id, group_name: p.config.name });
       // allowMemberInvite: applied when the backend has a setter; the other keys MAH ignores too.
       if (p.config.allowMemberInvite !== undefined && canCall(ctx, 'set_group_allow_member_invite')) {
@@ -157,6 +166,9 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     reply: 'state',
     handler: async (ctx, p: { target: number; memberId: number; info: { name?: string; specialTitle?: string } }) => {
       const m = await requireMember(ctx, p.target, p.memberId);
+      // Another member's card needs an admin; a special title needs the owner (mirai's rules).
+      if (p.info.name !== undefined && m.id !== ctx.botId) await requireRole(ctx, m.group.id, 'admin');
+      if (p.info.specialTitle !== undefined) await requireRole(ctx, m.group.id, 'owner');
       if (p.info.name !== undefined) await call(ctx, 'set_group_card', { group_id: m.group.id, user_id: m.id, card: p.info.name });
       if (p.info.specialTitle !== undefined) await call(ctx, 'set_group_special_title', { group_id: m.group.id, user_id: m.id, special_title: p.info.specialTitle });
       ctx.directory.invalidate(ctx.botId, { groupId: m.group.id, userId: m.id });
@@ -169,6 +181,7 @@ export const GROUP_COMMANDS: CommandSpec[] = [
     reply: 'state',
     handler: async (ctx, p: { target: number; memberId: number; assign: boolean }) => {
       const m = await requireMember(ctx, p.target, p.memberId);
+      await requireRole(ctx, m.group.id, 'owner');
       await call(ctx, 'set_group_admin', { group_id: m.group.id, user_id: m.id, enable: p.assign });
       ctx.directory.invalidate(ctx.botId, { groupId: m.group.id, userId: m.id });
     },

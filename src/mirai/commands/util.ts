@@ -57,6 +57,19 @@ export async function botRole(ctx: CommandContext, groupId: number): Promise<str
   return String(me?.role ?? 'member');
 }
 
+const RANK: Record<string, number> = { member: 0, admin: 1, owner: 2, MEMBER: 0, ADMINISTRATOR: 1, OWNER: 2 };
+
+/**
+ * What the bot's role must allow, checked as mirai does before asking the backend (code 10), so
+ * every backend answers alike: some upstreams report success for an operation QQ silently refused.
+ * `over`: the bot must also outrank this member (mute, kick).
+ */
+export async function requireRole(ctx: CommandContext, groupId: number, least: 'admin' | 'owner', over?: MiraiMember): Promise<void> {
+  const mine = RANK[await botRole(ctx, groupId)] ?? 0;
+  if (mine < RANK[least]) throw new BridgeError('permission', `the bot is not ${least} of group ${groupId}`);
+  if (over && over.id !== ctx.botId && mine <= (RANK[over.permission] ?? 0)) throw new BridgeError('permission', `the bot does not outrank ${over.id} in group ${groupId}`);
+}
+
 /** A get_msg result as the message event it was. */
 function storedToEvent(ctx: CommandContext, d: Data): OneBotEvent {
   const sender = (d.sender ?? {}) as Data;
