@@ -140,3 +140,28 @@ test('start never throws when the core is unreachable; ensure reports it, a refu
   assert.equal(dir.botNickname(BOT), '');
   dir.stop();
 });
+
+test('botMuted follows the bot\'s member record, and a stale "muted" record is fetched again before it is believed', async () => {
+  const fresh = createContactDirectory({ core: bridge.core, logger, muteRecheckSeconds: -1 }); // every muted answer re-checked
+  const trusting = directoryOf(); // re-checks only after a minute
+  await fresh.start();
+  await trusting.start();
+  const me = bridge.sandbox!.world.groups.get(20002)!.members.get(BOT)!;
+  try {
+    assert.equal(await fresh.botMuted(BOT, 20002), false);
+    me.shut_up_timestamp = Math.floor(Date.now() / 1000) + 600;
+    // Noted when the bot's record is next read (a notice about the bot invalidates it).
+    for (const d of [fresh, trusting]) {
+      d.invalidate(BOT, { groupId: 20002, userId: BOT });
+      await d.ensure(BOT, { groupId: 20002, userId: BOT });
+      assert.equal(await d.botMuted(BOT, 20002), true);
+    }
+    me.shut_up_timestamp = 0; // lifted, and no notice told the directory
+    assert.equal(await fresh.botMuted(BOT, 20002), false, 'the re-check sees the lift');
+    assert.equal(await trusting.botMuted(BOT, 20002), true, 'a recent record is believed');
+  } finally {
+    me.shut_up_timestamp = 0;
+    fresh.stop();
+    trusting.stop();
+  }
+});

@@ -300,3 +300,29 @@ describe('an upstream that reports success for what QQ refused', () => {
     assert.equal((await post('/memberAdmin', { memberId: 10001, assign: true })).code, 0);
   });
 });
+
+describe('a muted bot', () => {
+  test('sendGroupMessage answers 20 at once while the bot\'s member record says muted, and sends again once a lift_ban notice refreshed it', async () => {
+    const up = await fake('napcat');
+    let mutedUntil = Math.floor(Date.now() / 1000) + 3600;
+    const self = () => ({ group_id: 20001, user_id: SELF, nickname: 'MahBot', card: '', role: 'member', shut_up_timestamp: mutedUntil });
+    up.handler = (action, params) => {
+      if (action === 'get_group_member_info' && Number(params.user_id) === SELF) return { data: self() };
+      if (action === 'get_group_member_list') return { data: [self(), { group_id: 20001, user_id: 10001, nickname: 'Alice', card: '', role: 'member', shut_up_timestamp: 0 }] };
+      if (action === 'send_group_msg') return { data: { message_id: 777 } };
+      return contacts(action);
+    };
+    const hop = await hopTo(up, true);
+    const session = (await mirai(hop, '/verify', { verifyKey: 'k' })).session as string;
+    await mirai(hop, '/bind', { sessionKey: session, qq: SELF });
+    const send = () => mirai(hop, '/sendGroupMessage', { sessionKey: session, target: 20001, messageChain: [{ type: 'Plain', text: 'hi' }] });
+
+    const refused = await send();
+    assert.equal(refused.code, 20, JSON.stringify(refused));
+    assert.equal(up.calls.filter((c) => c.action === 'send_group_msg').length, 0, 'not even tried');
+
+    mutedUntil = 0;
+    up.push({ time: Math.floor(Date.now() / 1000), self_id: SELF, post_type: 'notice', notice_type: 'group_ban', sub_type: 'lift_ban', group_id: 20001, operator_id: 10001, user_id: SELF, duration: 0 });
+    await until(async () => (await send()).code === 0, 'the send to work after the lift_ban notice');
+  });
+});

@@ -13,6 +13,9 @@ import type { ContactDirectory, MiraiFriend, MiraiGroup, MiraiMember } from './t
 
 /** Member lists kept per bot; a large account's groups beyond this are refetched when needed. */
 const MAX_MEMBER_LISTS = 256;
+/** A "muted" member record of the bot older than this is fetched again before it refuses a send. */
+const MUTE_RECHECK_SECONDS = 60;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** Parallel calls while warming a bot's groups (the bot's role in each). */
 const WARM_CONCURRENCY = 8;
 
@@ -22,13 +25,15 @@ interface BotContacts {
   friends: Map<number, MiraiFriend>;
   friendsLoaded: boolean;
   groups: Map<number, MiraiGroup>;
+  /** groupId → until when the bot is muted there (its member record's shut_up_timestamp), noted at. */
+  selfMute: Map<number, { until: number; at: number }>;
   /** groupId → members; the least recently loaded lists are dropped first. */
   members: BoundedMap<number, Map<number, MiraiMember>>;
 }
 
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
-export function createContactDirectory(deps: { core: ActionCore; logger: Logger }): ContactDirectory & {
+export function createContactDirectory(deps: { core: ActionCore; logger: Logger; muteRecheckSeconds?: number }): ContactDirectory & {
   stats(): { bots: number; friends: number; groups: number; memberLists: number; evictedMemberLists: number };
 } {
   const { core } = deps;
@@ -43,7 +48,7 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
     let s = bots.get(botId);
     if (!s) {
       const members = createBoundedMap<number, Map<number, MiraiMember>>({ capacity: MAX_MEMBER_LISTS, onEvict: () => evictedMemberLists++ });
-      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), members };
+      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), selfMute: new Map(), members };
       bots.set(botId, s);
     }
     return s;
@@ -81,12 +86,21 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       s.friendsLoaded = true;
     });
 
+  /** Every record of the bot's own membership says whether it is muted there. */
+  const noteSelf = (botId: number, groupId: number, m: Record<string, unknown>) => {
+    const until = int(m.shut_up_timestamp);
+    if (until > 0) state(botId).selfMute.set(groupId, { until, at: nowSeconds() });
+    else state(botId).selfMute.delete(groupId);
+  };
+
   async function botRole(botId: number, groupId: number): Promise<string | undefined> {
     const own = state(botId).members.get(groupId)?.get(botId);
     if (own) return { OWNER: 'owner', ADMINISTRATOR: 'admin', MEMBER: 'member' }[own.permission];
     try {
       const info = await call(botId, 'get_group_member_info', { group_id: groupId, user_id: botId });
-      return isRecord(info) ? str(info.role) : undefined;
+      if (!isRecord(info)) return undefined;
+      noteSelf(botId, groupId, info);
+      return str(info.role);
     } catch {
       return undefined;
     }
@@ -123,6 +137,8 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       if (!group) return;
       const now = Math.floor(Date.now() / 1000);
       const members = new Map(list.map((m) => { const mm = oneBotMemberToMirai(m, group, now); return [mm.id, mm]; }));
+      const selfRecord = list.find((m) => int(m.user_id) === botId);
+      if (selfRecord) noteSelf(botId, groupId, selfRecord);
       s.members.set(groupId, members);
       // The bot's own role, as the member list says, is the group's permission.
       const self = members.get(botId);
@@ -136,6 +152,7 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       const group = s.groups.get(groupId);
       const list = s.members.get(groupId);
       if (!isRecord(m) || !group) return;
+      if (userId === botId) noteSelf(botId, groupId, m);
       const mm = oneBotMemberToMirai(m, group);
       if (list) list.set(userId, mm);
       else s.members.set(groupId, new Map([[userId, mm]]));
@@ -153,6 +170,16 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger 
       return group && group !== m.group ? { ...m, group } : m;
     },
     botNickname: (botId) => bots.get(botId)?.nickname ?? '',
+    async botMuted(botId, groupId) {
+      const s = bots.get(botId);
+      const noted = s?.selfMute.get(groupId);
+      if (!s || !noted || noted.until <= nowSeconds()) return false;
+      if (nowSeconds() - noted.at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
+        s.members.get(groupId)?.delete(botId);
+        await loadMember(botId, groupId, botId);
+      }
+      return (s.selfMute.get(groupId)?.until ?? 0) > nowSeconds();
+    },
 
     async ensure(botId, q) {
       if (stopped) return;

@@ -114,6 +114,12 @@ export interface ContactDirectory {
   group(botId: number, id: number): MiraiGroup | undefined;
   member(botId: number, groupId: number, id: number): MiraiMember | undefined;
   botNickname(botId: number): string;
+  /**
+   * Whether the bot is muted in the group, as its member record says (shut_up_timestamp). A record
+   * that says muted and is older than a minute is fetched again first: a missed unmute notice must
+   * not silence the bot for the rest of the mute.
+   */
+  botMuted(botId: number, groupId: number): Promise<boolean>;
   /** Fetch what the cache lacks (group/member/friend) from the core; throws only when the backend is unreachable ('upstream'). */
   ensure(botId: number, q: { groupId?: number; userId?: number }): Promise<void>;
   /** Forget cached data an event touched (card/role/title/membership), so the next read refetches. */
