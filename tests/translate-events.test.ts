@@ -28,6 +28,7 @@ function directory(): ContactDirectory {
     member: (_b, g, id) => (g === 20001 ? members.get(id) : undefined),
     botNickname: () => 'MahBot',
     botMuted: async () => false,
+    noteWholeBan: () => undefined,
     ensure: async () => {},
     invalidate: () => {},
     start: async () => {},

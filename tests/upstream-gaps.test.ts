@@ -326,3 +326,28 @@ describe('a muted bot', () => {
     await until(async () => (await send()).code === 0, 'the send to work after the lift_ban notice');
   });
 });
+
+describe('a whole-group mute', () => {
+  test('silences a bot that is a plain member (20) until it is lifted; a notice tells it either way', async () => {
+    const up = await fake('napcat');
+    let role = 'member';
+    const self = () => ({ group_id: 20001, user_id: SELF, nickname: 'MahBot', card: '', role, shut_up_timestamp: 0 });
+    up.handler = (action, params) => {
+      if (action === 'get_group_member_info' && Number(params.user_id) === SELF) return { data: self() };
+      if (action === 'get_group_member_list') return { data: [self()] };
+      if (action === 'send_group_msg') return { data: { message_id: 778 } };
+      return contacts(action);
+    };
+    const hop = await hopTo(up, true);
+    const session = (await mirai(hop, '/verify', { verifyKey: 'k' })).session as string;
+    await mirai(hop, '/bind', { sessionKey: session, qq: SELF });
+    const send = async () => (await mirai(hop, '/sendGroupMessage', { sessionKey: session, target: 20001, messageChain: [{ type: 'Plain', text: 'hi' }] })).code;
+    const wholeBan = (sub_type: string) => up.push({ time: Math.floor(Date.now() / 1000), self_id: SELF, post_type: 'notice', notice_type: 'group_ban', sub_type, group_id: 20001, operator_id: 10001, user_id: 0, duration: -1 });
+
+    assert.equal(await send(), 0);
+    wholeBan('ban');
+    await until(async () => (await send()) === 20, 'the whole-group mute to silence the member bot');
+    wholeBan('lift_ban');
+    await until(async () => (await send()) === 0, 'the lift to let it speak');
+  });
+});

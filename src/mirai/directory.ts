@@ -27,6 +27,8 @@ interface BotContacts {
   groups: Map<number, MiraiGroup>;
   /** groupId → until when the bot is muted there (its member record's shut_up_timestamp), noted at. */
   selfMute: Map<number, { until: number; at: number }>;
+  /** groupId → when a whole-group mute was noted (a notice, or group info's group_all_shut). */
+  wholeBan: Map<number, number>;
   /** groupId → members; the least recently loaded lists are dropped first. */
   members: BoundedMap<number, Map<number, MiraiMember>>;
 }
@@ -48,7 +50,7 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
     let s = bots.get(botId);
     if (!s) {
       const members = createBoundedMap<number, Map<number, MiraiMember>>({ capacity: MAX_MEMBER_LISTS, onEvict: () => evictedMemberLists++ });
-      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), selfMute: new Map(), members };
+      s = { nickname: '', nicknameLoaded: false, friends: new Map(), friendsLoaded: false, groups: new Map(), selfMute: new Map(), wholeBan: new Map(), members };
       bots.set(botId, s);
     }
     return s;
@@ -93,6 +95,23 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
     else state(botId).selfMute.delete(groupId);
   };
 
+  const setWholeBan = (botId: number, groupId: number, on: boolean) => {
+    if (on) state(botId).wholeBan.set(groupId, nowSeconds());
+    else state(botId).wholeBan.delete(groupId);
+  };
+
+  /** A whole-group mute silences a plain member; one noted long ago is checked again (or forgotten if nothing can say). */
+  async function wholeBanSilences(s: BotContacts, botId: number, groupId: number): Promise<boolean> {
+    const at = s.wholeBan.get(groupId);
+    if (at === undefined || s.groups.get(groupId)?.permission !== 'MEMBER') return false;
+    if (nowSeconds() - at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
+      s.wholeBan.delete(groupId);
+      s.groups.delete(groupId);
+      await loadGroup(botId, groupId);
+    }
+    return s.wholeBan.has(groupId) && s.groups.get(groupId)?.permission === 'MEMBER';
+  }
+
   async function botRole(botId: number, groupId: number): Promise<string | undefined> {
     const own = state(botId).members.get(groupId)?.get(botId);
     if (own) return { OWNER: 'owner', ADMINISTRATOR: 'admin', MEMBER: 'member' }[own.permission];
@@ -109,6 +128,8 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
   async function putGroup(botId: number, g: Record<string, unknown>): Promise<void> {
     const id = int(g.group_id);
     if (!id) return;
+    // Only some upstreams say (group_all_shut); where none does, only notices tell.
+    if (g.group_all_shut !== undefined) setWholeBan(botId, id, int(g.group_all_shut) !== 0);
     state(botId).groups.set(id, oneBotGroupToMirai(g, await botRole(botId, id)));
   }
 
@@ -172,14 +193,16 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
     botNickname: (botId) => bots.get(botId)?.nickname ?? '',
     async botMuted(botId, groupId) {
       const s = bots.get(botId);
-      const noted = s?.selfMute.get(groupId);
-      if (!s || !noted || noted.until <= nowSeconds()) return false;
+      if (!s) return false;
+      const noted = s.selfMute.get(groupId);
+      if (!noted || noted.until <= nowSeconds()) return wholeBanSilences(s, botId, groupId);
       if (nowSeconds() - noted.at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
         s.members.get(groupId)?.delete(botId);
         await loadMember(botId, groupId, botId);
       }
-      return (s.selfMute.get(groupId)?.until ?? 0) > nowSeconds();
+      return (s.selfMute.get(groupId)?.until ?? 0) > nowSeconds() || wholeBanSilences(s, botId, groupId);
     },
+    noteWholeBan: (botId, groupId, on) => setWholeBan(botId, groupId, on),
 
     async ensure(botId, q) {
       if (stopped) return;

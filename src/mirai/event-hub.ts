@@ -100,6 +100,7 @@ export function createEventHub(deps: {
     if (!change || change === 'friend') return;
     const userId = num(ev.user_id);
     const groupId = num(ev.group_id);
+    if (ev.notice_type === 'group_ban' && groupId && (ev.user_id === 0 || ev.user_id === '0')) return directory.noteWholeBan(botId, groupId, ev.sub_type === 'ban');
     if (change === 'unfriend') return userId && directory.invalidate(botId, { userId });
     if (!groupId) return;
     if (userId === botId) {

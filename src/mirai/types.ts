@@ -120,6 +120,8 @@ export interface ContactDirectory {
    * not silence the bot for the rest of the mute.
    */
   botMuted(botId: number, groupId: number): Promise<boolean>;
+  /** A whole-group mute came or went (notice `group_ban` for user 0); it silences the bot unless it is admin or owner. */
+  noteWholeBan(botId: number, groupId: number, on: boolean): void;
   /** Fetch what the cache lacks (group/member/friend) from the core; throws only when the backend is unreachable ('upstream'). */
   ensure(botId: number, q: { groupId?: number; userId?: number }): Promise<void>;
   /** Forget cached data an event touched (card/role/title/membership), so the next read refetches. */
