@@ -27,7 +27,7 @@ function directory(): ContactDirectory {
     group: (_b, id) => groups.get(id),
     member: (_b, g, id) => (g === 20001 ? members.get(id) : undefined),
     botNickname: () => 'MahBot',
-    botMuted: async () => false,
+    botMuted: () => false,
     noteWholeBan: () => undefined,
     ensure: async () => {},
     invalidate: () => {},

@@ -112,6 +112,16 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
     return s.wholeBan.has(groupId) && s.groups.get(groupId)?.permission === 'MEMBER';
   }
 
+  async function individuallyOrWholly(s: BotContacts, botId: number, groupId: number): Promise<boolean> {
+    const noted = s.selfMute.get(groupId);
+    if (!noted || noted.until <= nowSeconds()) return wholeBanSilences(s, botId, groupId);
+    if (nowSeconds() - noted.at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
+      s.members.get(groupId)?.delete(botId);
+      await loadMember(botId, groupId, botId);
+    }
+    return (s.selfMute.get(groupId)?.until ?? 0) > nowSeconds() || wholeBanSilences(s, botId, groupId);
+  }
+
   async function botRole(botId: number, groupId: number): Promise<string | undefined> {
     const own = state(botId).members.get(groupId)?.get(botId);
     if (own) return { OWNER: 'owner', ADMINISTRATOR: 'admin', MEMBER: 'member' }[own.permission];
@@ -191,16 +201,10 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
       return group && group !== m.group ? { ...m, group } : m;
     },
     botNickname: (botId) => bots.get(botId)?.nickname ?? '',
-    async botMuted(botId, groupId) {
+    botMuted(botId, groupId) {
       const s = bots.get(botId);
-      if (!s) return false;
-      const noted = s.selfMute.get(groupId);
-      if (!noted || noted.until <= nowSeconds()) return wholeBanSilences(s, botId, groupId);
-      if (nowSeconds() - noted.at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
-        s.members.get(groupId)?.delete(botId);
-        await loadMember(botId, groupId, botId);
-      }
-      return (s.selfMute.get(groupId)?.until ?? 0) > nowSeconds() || wholeBanSilences(s, botId, groupId);
+      if (!s || (!s.selfMute.has(groupId) && !s.wholeBan.has(groupId))) return false;
+      return individuallyOrWholly(s, botId, groupId);
     },
     noteWholeBan: (botId, groupId, on) => setWholeBan(botId, groupId, on),
 

@@ -117,9 +117,9 @@ export interface ContactDirectory {
   /**
    * Whether the bot is muted in the group, as its member record says (shut_up_timestamp). A record
    * that says muted and is older than a minute is fetched again first: a missed unmute notice must
-   * not silence the bot for the rest of the mute.
+   * not silence the bot for the rest of the mute. `false` at once when no mute is noted (every send asks).
    */
-  botMuted(botId: number, groupId: number): Promise<boolean>;
+  botMuted(botId: number, groupId: number): false | Promise<boolean>;
   /** A whole-group mute came or went (notice `group_ban` for user 0); it silences the bot unless it is admin or owner. */
   noteWholeBan(botId: number, groupId: number, on: boolean): void;
   /** Fetch what the cache lacks (group/member/friend) from the core; throws only when the backend is unreachable ('upstream'). */

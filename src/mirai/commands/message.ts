@@ -59,7 +59,8 @@ export async function sendChain(ctx: CommandContext, peer: Peer, chain: unknown,
   }
   if (!segments.some((s) => s.type !== 'reply')) throw new BridgeError('bad_params', '消息链为空');
   // Muted, as the bot's member record says: code 20 at once, as mirai answers (an upstream may time out).
-  if (peer.kind === 'group' && (await mirai.directory.botMuted(botId, peer.groupId))) throw new BridgeError('muted', `the bot is muted in group ${peer.groupId}`);
+  const muted = peer.kind === 'group' && mirai.directory.botMuted(botId, peer.groupId);
+  if (muted && (await muted)) throw new BridgeError('muted', `the bot is muted in group ${peer.groupId}`);
   const nodes = segments.filter((s) => s.type === 'node');
   // Tracked from the call to the cache entry: an echo of this send arriving early waits for it.
   return mirai.sends.track(botId, async () => {
