@@ -22,6 +22,8 @@ interface Flag {
   /** Config paths the value is written to. */
   paths?: string[][];
   parse?: (value: string, flag: string) => unknown;
+  /** Repeatable: each use appends one entry, built from the value, to the list at `list`. */
+  list?: { path: string[]; entry: (value: string) => unknown };
 }
 
 const port = (v: string, flag: string) => {
@@ -43,6 +45,8 @@ const FLAGS: Record<string, Flag> = {
   '--backend': { arg: 'sandbox|onebot', help: 'embedded sandbox account (default) or a real OneBot upstream', paths: [['backend']], parse: oneOf('sandbox', 'onebot') },
   '--upstream': { arg: 'URL', help: 'OneBot upstream (ws://, http://…); implies --backend onebot', paths: [['upstream', 'url']] },
   '--log-level': { arg: 'LEVEL', help: 'error, warn, info (default), debug or silent', paths: [['logLevel']], parse: oneOf('error', 'warn', 'info', 'debug', 'silent') },
+  '--onebot-reverse-ws': { arg: 'URL', help: 'dial this OneBot bot server (reverse WS, Universal; repeatable)', list: { path: ['onebot', 'reverseWs'], entry: (url) => ({ url }) } },
+  '--onebot-http-post': { arg: 'URL', help: 'POST every OneBot event to this url (repeatable)', list: { path: ['onebot', 'httpPost'], entry: (url) => ({ url }) } },
   '--world': { arg: 'FILE', help: 'sandbox world file (YAML or JSON)', paths: [['sandbox', 'world']] },
   '--version': { alias: '-v', help: 'print the version and exit' },
   '--help': { alias: '-h', help: 'print this help and exit' },
@@ -93,6 +97,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     }
     const parsed = flag.parse ? flag.parse(value, name) : value;
     for (const p of flag.paths ?? []) setPath(over, p, parsed);
+    if (flag.list) {
+      const { path, entry } = flag.list;
+      const parent = path.slice(0, -1).reduce((node, k) => (node[k] ??= {}) as Record<string, unknown>, over);
+      ((parent[path[path.length - 1]] ??= []) as unknown[]).push(entry(value));
+    }
   }
   if (opts.overrides.upstream?.url && !opts.overrides.backend) opts.overrides.backend = 'onebot';
   opts.configFile ??= env.MAH_BRIDGE_CONFIG || undefined;

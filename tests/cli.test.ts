@@ -88,7 +88,7 @@ describe('mah-bridge process', () => {
   test('--help lists every flag and exits 0', async () => {
     const r = run(['--help']);
     assert.equal(await r.exit, 0);
-    for (const flag of ['--config', '--host', '--onebot-port', '--mirai-port', '--verify-key', '--access-token', '--backend', '--upstream', '--log-level', '--world', '--help']) {
+    for (const flag of ['--config', '--host', '--onebot-port', '--mirai-port', '--verify-key', '--access-token', '--backend', '--upstream', '--log-level', '--onebot-reverse-ws', '--onebot-http-post', '--world', '--help']) {
       assert.ok(r.out.includes(flag), `help lists ${flag}`);
     }
   });
@@ -124,6 +124,16 @@ describe('flags', () => {
   test('--upstream implies the onebot backend unless --backend says otherwise', () => {
     assert.equal(parseCli(['--upstream', 'ws://127.0.0.1:3001'], {}).overrides.backend, 'onebot');
     assert.equal(parseCli(['--upstream', 'ws://x', '--backend', 'sandbox'], {}).overrides.backend, 'sandbox');
+  });
+
+  test('--onebot-reverse-ws and --onebot-http-post repeat, each adding one target; a bad url fails validation naming the key', () => {
+    const o = parseCli(['--onebot-reverse-ws', 'ws://127.0.0.1:8080/onebot/v11/ws', '--onebot-http-post=http://a/hook', '--onebot-reverse-ws', 'ws://b/ws'], {});
+    assert.deepEqual(o.overrides.onebot, {
+      reverseWs: [{ url: 'ws://127.0.0.1:8080/onebot/v11/ws' }, { url: 'ws://b/ws' }],
+      httpPost: [{ url: 'http://a/hook' }],
+    });
+    assert.deepEqual(loadConfig(undefined, o.overrides).onebot.reverseWs, [{ url: 'ws://127.0.0.1:8080/onebot/v11/ws' }, { url: 'ws://b/ws' }]);
+    assert.throws(() => loadConfig(undefined, parseCli(['--onebot-reverse-ws', 'http://not-ws'], {}).overrides), /reverseWs/);
   });
 
   test('the config file comes from --config, else from MAH_BRIDGE_CONFIG', () => {
