@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { BridgeConfig, MiraiConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { MiraiEvent, MiraiModel } from '../../src/mirai/types';
+import { createDeliveryQueue } from '../shared/delivery-queue';
 import type { OutboundFace } from '../types';
 
 type Timeouts = MiraiConfig['adapterSettings']['webhook']['timeout'];
@@ -71,7 +72,10 @@ export function createMiraiWebhook(deps: { mirai: MiraiModel; config: BridgeConf
   let lastDropLog = 0;
 
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 1 }), https: new https.Agent({ keepAlive: true, maxSockets: 1 }) };
-  const targets = settings.destinations.map((d) => ({ url: webhookUrl(d), queue: [] as Delivery[], busy: false, idle: Promise.resolve() }));
+  const targets = settings.destinations.map((d) => {
+    const url = webhookUrl(d);
+    return { url, queue: createDeliveryQueue<Delivery>({ maxQueue, running: () => running, deliver: (x) => deliver(url, x) }) };
+  });
 
   /** A reply body `{command, content}`: run it for the bot, when the table allows it from a webhook. */
   async function runReply(botId: number, text: string) {
@@ -97,44 +101,36 @@ export function createMiraiWebhook(deps: { mirai: MiraiModel; config: BridgeConf
     else log.debug('webhook reply command done', { command });
   }
 
-  async function drain(t: (typeof targets)[number]) {
-    t.busy = true;
-    while (running && t.queue.length) {
-      const d = t.queue.shift() as Delivery;
-      const id = String(d.botId);
-      try {
-        const res = await postJson(
-          t.url,
-          d.body,
-          { ...settings.extraHeaders, 'Content-Type': 'application/json; charset=UTF-8', qq: id, 'X-qq': id, bot: id, 'X-bot': id },
-          settings.timeout,
-          config.limits.bodyBytes,
-          t.url.protocol === 'https:' ? agents.https : agents.http,
-        );
-        await runReply(d.botId, res.text);
-      } catch (e) {
-        failed++;
-        log.warn('webhook delivery failed', { destination: t.url.origin + t.url.pathname, err: (e as Error).message });
-      }
+  async function deliver(url: URL, d: Delivery) {
+    const id = String(d.botId);
+    try {
+      const res = await postJson(
+        url,
+        d.body,
+        { ...settings.extraHeaders, 'Content-Type': 'application/json; charset=UTF-8', qq: id, 'X-qq': id, bot: id, 'X-bot': id },
+        settings.timeout,
+        config.limits.bodyBytes,
+        url.protocol === 'https:' ? agents.https : agents.http,
+      );
+      await runReply(d.botId, res.text);
+    } catch (e) {
+      failed++;
+      log.warn('webhook delivery failed', { destination: url.origin + url.pathname, err: (e as Error).message });
     }
-    t.busy = false;
   }
 
   const onEvent = (botId: number, ev: MiraiEvent) => {
     if (!running) return;
     const body = JSON.stringify(ev);
     for (const t of targets) {
-      if (t.queue.length >= maxQueue) {
+      if (!t.queue.push({ botId, body })) {
         dropped++;
         const now = Date.now();
         if (now - lastDropLog >= LOG_EVERY_MS) {
           lastDropLog = now;
           log.warn('webhook queue full: dropping events', { destination: t.url.origin + t.url.pathname, maxQueue, dropped });
         }
-        continue;
       }
-      t.queue.push({ botId, body });
-      if (!t.busy) t.idle = drain(t);
     }
   };
 
@@ -146,10 +142,10 @@ export function createMiraiWebhook(deps: { mirai: MiraiModel; config: BridgeConf
     async stop() {
       running = false;
       mirai.events.off('event', onEvent);
-      for (const t of targets) t.queue.length = 0;
+      for (const t of targets) t.queue.clear();
       agents.http.destroy();
       agents.https.destroy();
-      await Promise.all(targets.map((t) => t.idle.catch(() => undefined)));
+      await Promise.all(targets.map((t) => t.queue.idle()));
     },
     stats: () => ({ queued: targets.reduce((n, t) => n + t.queue.length, 0), dropped, failed }),
   };

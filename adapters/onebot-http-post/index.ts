@@ -15,6 +15,7 @@ import type { BridgeConfig, OneBotHttpPostTarget } from '../../src/config';
 import { toBridgeError } from '../../src/errors';
 import type { Logger } from '../../src/log';
 import { lifecycleEvent, oneBotEventToWire, shouldPush, startHeartbeat } from '../onebot-common/events';
+import { createDeliveryQueue, type DeliveryQueue } from '../shared/delivery-queue';
 import type { OutboundFace } from '../types';
 
 export const HTTP_POST_TIMEOUT_MS = 5000;
@@ -39,9 +40,7 @@ interface Target {
   secret?: string;
   timeoutMs: number;
   maxQueue: number;
-  queue: Delivery[];
-  busy: boolean;
-  idle: Promise<void>;
+  queue: DeliveryQueue<Delivery>;
   inflight?: AbortController;
   /** Inside a run of failures: warn on the first only. */
   failing: boolean;
@@ -81,18 +80,17 @@ export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeCon
     } catch {
       throw new Error(`onebot.httpPost[${i}].url is not a URL`);
     }
-    return {
+    const target: Target = {
       url: t.url,
       where: w,
       secret: t.secret || undefined,
       timeoutMs: t.timeoutMs ?? HTTP_POST_TIMEOUT_MS,
       maxQueue: Math.max(1, t.maxQueue ?? HTTP_POST_QUEUE_MAX),
-      queue: [],
-      busy: false,
-      idle: Promise.resolve(),
+      queue: createDeliveryQueue<Delivery>({ maxQueue: t.maxQueue ?? HTTP_POST_QUEUE_MAX, running: () => running, deliver: (d) => deliver(target, d) }),
       failing: false,
       lastDropLog: 0,
     };
+    return target;
   });
   const counts = { delivered: 0, failed: 0, dropped: 0, quickOperations: 0 };
   const timers: NodeJS.Timeout[] = [];
@@ -160,42 +158,31 @@ export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeCon
     t.failing = true;
   };
 
-  async function drain(t: Target) {
-    t.busy = true;
-    while (running && t.queue.length) {
-      const d = t.queue.shift() as Delivery;
-      try {
-        const res = await post(t, d);
-        if (res.status < 200 || res.status >= 300) {
-          failed(t, `HTTP ${res.status}`);
-          continue;
-        }
-        counts.delivered++;
-        if (t.failing) log.info('receiver answers again', { url: t.where });
-        t.failing = false;
-        if (running) await runQuickOperation(d, res.text);
-      } catch (e) {
-        failed(t, (e as Error).message);
-      }
+  async function deliver(t: Target, d: Delivery) {
+    try {
+      const res = await post(t, d);
+      if (res.status < 200 || res.status >= 300) return failed(t, `HTTP ${res.status}`);
+      counts.delivered++;
+      if (t.failing) log.info('receiver answers again', { url: t.where });
+      t.failing = false;
+      if (running) await runQuickOperation(d, res.text);
+    } catch (e) {
+      failed(t, (e as Error).message);
     }
-    t.busy = false;
   }
 
   const enqueue = (ev: OneBotEvent, wire: OneBotEvent = ev) => {
     if (!running) return;
     const body = JSON.stringify(wire); // serialised once for every target
     for (const t of targets) {
-      if (t.queue.length >= t.maxQueue) {
+      if (!t.queue.push({ ev, body })) {
         counts.dropped++;
         const now = Date.now();
         if (now - t.lastDropLog >= LOG_EVERY_MS) {
           t.lastDropLog = now;
           log.warn('queue full: dropping events', { url: t.where, maxQueue: t.maxQueue, dropped: counts.dropped });
         }
-        continue;
       }
-      t.queue.push({ ev, body });
-      if (!t.busy) t.idle = drain(t);
     }
   };
 
@@ -219,10 +206,10 @@ export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeCon
       core.events.off('event', onEvent);
       for (const t of timers) clearInterval(t);
       for (const t of targets) {
-        t.queue.length = 0;
+        t.queue.clear();
         t.inflight?.abort(new Error('bridge stopping'));
       }
-      await Promise.all(targets.map((t) => t.idle.catch(() => undefined)));
+      await Promise.all(targets.map((t) => t.queue.idle()));
       // Best effort, bounded: a receiver that does not answer at once misses it.
       const bye = botIds().map((id) => lifecycleEvent(id, 'disable'));
       await Promise.all(
