@@ -1,7 +1,7 @@
 /** The outbound queue behind the webhook and HTTP POST faces: bounded, one delivery at a time, in order. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDeliveryQueue } from '../adapters/shared/delivery-queue';
+import { createDeliveryQueue, replyObject } from '../adapters/shared/delivery-queue';
 
 /** A delivery that waits until the test lets it finish. */
 function gate() {
@@ -65,4 +65,10 @@ test('a failing delivery does not stop the ones behind it; clear and a stopped o
   await q.idle();
   assert.deepEqual(got, [2], 'the delivery under way finished; nothing after it ran');
   assert.equal(q.length, 0);
+});
+
+test('a receiver\'s reply asks for something only as a JSON object', () => {
+  for (const text of ['', '  ', 'OK', '<html>', '[1,2]', '"x"', '42', 'null']) assert.equal(replyObject(text), undefined, JSON.stringify(text));
+  assert.deepEqual(replyObject(' {"reply":"hi"} '), { reply: 'hi' });
+  assert.deepEqual(replyObject('{}'), {});
 });

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { BridgeConfig, MiraiConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { MiraiEvent, MiraiModel } from '../../src/mirai/types';
-import { createDeliveryQueue } from '../shared/delivery-queue';
+import { createDeliveryQueue, replyObject } from '../shared/delivery-queue';
 import type { OutboundFace } from '../types';
 
 type Timeouts = MiraiConfig['adapterSettings']['webhook']['timeout'];
@@ -79,15 +79,8 @@ export function createMiraiWebhook(deps: { mirai: MiraiModel; config: BridgeConf
 
   /** A reply body `{command, content}`: run it for the bot, when the table allows it from a webhook. */
   async function runReply(botId: number, text: string) {
-    if (!text.trim()) return;
-    let reply: unknown;
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      log.debug('webhook reply is not JSON: ignored');
-      return;
-    }
-    if (typeof reply !== 'object' || reply === null || typeof (reply as { command?: unknown }).command !== 'string') return;
+    const reply = replyObject(text);
+    if (typeof reply?.command !== 'string') return;
     const { command, content } = reply as { command: string; content?: unknown };
     // subCommand is not read (as MAH): groupConfig/memberInfo run their one webhook-enabled form (update).
     const spec = mirai.commands.find((c) => c.name === command && c.webhook === true);

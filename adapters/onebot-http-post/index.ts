@@ -15,7 +15,7 @@ import type { BridgeConfig, OneBotHttpPostTarget } from '../../src/config';
 import { toBridgeError } from '../../src/errors';
 import type { Logger } from '../../src/log';
 import { lifecycleEvent, oneBotEventToWire, shouldPush, startHeartbeat } from '../onebot-common/events';
-import { createDeliveryQueue, type DeliveryQueue } from '../shared/delivery-queue';
+import { createDeliveryQueue, replyObject, type DeliveryQueue } from '../shared/delivery-queue';
 import type { OutboundFace } from '../types';
 
 export const HTTP_POST_TIMEOUT_MS = 5000;
@@ -63,9 +63,6 @@ const where = (url: string) => {
   const u = new URL(url);
   return u.origin + u.pathname;
 };
-
-const isNonEmptyObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
 
 export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeConfig; logger: Logger }): OutboundFace & { stats(): OneBotHttpPostStats } {
   const { core, config } = deps;
@@ -132,15 +129,9 @@ export function createOneBotHttpPost(deps: { core: ActionCore; config: BridgeCon
   }
 
   async function runQuickOperation(d: Delivery, text: string) {
-    if (!QUICK_POST_TYPES.has(d.ev.post_type) || !text.trim()) return;
-    let operation: unknown;
-    try {
-      operation = JSON.parse(text);
-    } catch {
-      log.debug('reply is not JSON: no quick operation');
-      return;
-    }
-    if (!isNonEmptyObject(operation)) return;
+    if (!QUICK_POST_TYPES.has(d.ev.post_type)) return;
+    const operation = replyObject(text);
+    if (!operation || !Object.keys(operation).length) return;
     counts.quickOperations++;
     try {
       await core.call('.handle_quick_operation', { context: d.ev, operation }, d.ev.self_id ? { selfId: d.ev.self_id } : {});

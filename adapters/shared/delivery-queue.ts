@@ -1,8 +1,20 @@
 /**
  * One receiver's outbound queue (webhook destination, HTTP POST url): bounded, delivered one at a
  * time and in order, so a slow or dead receiver delays only itself and what does not fit is dropped
- * (the caller counts and logs it). Shared by the faces that POST events out.
+ * (the caller counts and logs it); and the reading of a receiver's reply. Shared by the faces that
+ * POST events out.
  */
+
+/** A receiver's reply as a JSON object, or undefined: an empty or non-JSON reply asks for nothing. */
+export function replyObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trim()) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export interface DeliveryQueue<D> {
   /** Queue `d`; false when the queue is full and `d` was dropped. */
   push(d: D): boolean;

@@ -59,8 +59,9 @@ export function dropNulls<T>(value: T, depth = 0): T {
 
 /**
  * A request's params as the core and the mirai dispatch take them: a fresh top-level object, built key
- * by key, nulls dropped at any depth. Validation then fills defaults into it, not into the caller's
- * object. Key by key, not a spread: adding a key to a spread copy takes V8's slow path (µs a call).
+ * by key, nulls dropped at any depth (nested values are shared with the caller unless a null is dropped
+ * in them). Validation then fills top-level defaults into the copy, not into the caller's object. Key
+ * by key, not a spread: adding a key to a spread copy takes V8's slow path (µs a call).
  */
 export function paramsCopy(value: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};

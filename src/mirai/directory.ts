@@ -101,10 +101,12 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
   };
 
   /** A whole-group mute silences a plain member; one noted long ago is checked again (or forgotten if nothing can say). */
+  const stale = (notedAt: number) => nowSeconds() - notedAt > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS);
+
   async function wholeBanSilences(s: BotContacts, botId: number, groupId: number): Promise<boolean> {
     const at = s.wholeBan.get(groupId);
     if (at === undefined || s.groups.get(groupId)?.permission !== 'MEMBER') return false;
-    if (nowSeconds() - at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
+    if (stale(at)) {
       s.wholeBan.delete(groupId);
       s.groups.delete(groupId);
       await loadGroup(botId, groupId);
@@ -115,7 +117,7 @@ export function createContactDirectory(deps: { core: ActionCore; logger: Logger;
   async function individuallyOrWholly(s: BotContacts, botId: number, groupId: number): Promise<boolean> {
     const noted = s.selfMute.get(groupId);
     if (!noted || noted.until <= nowSeconds()) return wholeBanSilences(s, botId, groupId);
-    if (nowSeconds() - noted.at > (deps.muteRecheckSeconds ?? MUTE_RECHECK_SECONDS)) {
+    if (stale(noted.at)) {
       s.members.get(groupId)?.delete(botId);
       await loadMember(botId, groupId, botId);
     }

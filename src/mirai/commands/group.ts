@@ -31,29 +31,22 @@ async function memberWithActive(ctx: CommandContext, groupId: number, userId: nu
 
 const truthy = (v: unknown) => v === true || v === 1 || v === -1 || v === 'true' || v === '1';
 
+/** muteAll / unmuteAll: one command, two switches. */
+const wholeBan = (name: 'muteAll' | 'unmuteAll', enable: boolean): CommandSpec => ({
+  name,
+  http: { method: 'POST', path: `/${name}` },
+  webhook: true,
+  reply: 'state',
+  handler: async (ctx, p: { target: number }) => {
+    const g = await requireGroup(ctx, p.target);
+    await requireRole(ctx, g.id, 'admin');
+    await call(ctx, 'set_group_whole_ban', { group_id: g.id, enable });
+  },
+});
+
 export const GROUP_COMMANDS: CommandSpec[] = [
-  {
-    name: 'muteAll',
-    http: { method: 'POST', path: '/muteAll' },
-    webhook: true,
-    reply: 'state',
-    handler: async (ctx, p: { target: number }) => {
-      const g = await requireGroup(ctx, p.target);
-      await requireRole(ctx, g.id, 'admin');
-      await call(ctx, 'set_group_whole_ban', { group_id: g.id, enable: true });
-    },
-  },
-  {
-    name: 'unmuteAll',
-    http: { method: 'POST', path: '/unmuteAll' },
-    webhook: true,
-    reply: 'state',
-    handler: async (ctx, p: { target: number }) => {
-      const g = await requireGroup(ctx, p.target);
-      await requireRole(ctx, g.id, 'admin');
-      await call(ctx, 'set_group_whole_ban', { group_id: g.id, enable: false });
-    },
-  },
+  wholeBan('muteAll', true),
+  wholeBan('unmuteAll', false),
   {
     name: 'mute',
     http: { method: 'POST', path: '/mute' },

@@ -5,7 +5,7 @@
 import { BridgeError, badParams } from '../../../errors';
 import type { ControlOp, SandboxContext } from '../context';
 import { now, type Person } from '../world';
-import { accountState, friendOf } from './account-state';
+import { accountState, forgetDoubtOf, friendOf } from './account-state';
 import { addFriend } from './account-friends';
 
 // The control surface is a test and debugging tool: its few params are checked here, by hand.
@@ -75,10 +75,9 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
       if (ctx.world.blocked.has(userId)) throw new BridgeError('rejected', `the bot has blocked ${userId}`);
       const person = other(ctx, userId, p.nickname === undefined ? undefined : text(p.nickname, 'nickname', '', 64));
       const groupId = p.group_id === undefined ? 0 : uin(p.group_id, 'group_id');
-      const doubt = accountState(ctx.world).doubt;
-      for (const [flag, r] of doubt) if (r.user_id === userId) doubt.delete(flag);
+      forgetDoubtOf(ctx.world, userId);
       const flag = `doubt-${++ctx.world.counters.flag}`;
-      doubt.set(flag, {
+      accountState(ctx.world).doubt.set(flag, {
         flag, user_id: userId, nickname: person.nickname, group_id: groupId, time: now(),
         comment: text(p.comment, 'comment', ''),
         source: text(p.source, 'source', groupId ? '群聊' : 'QQ号查找', 64),
@@ -95,9 +94,6 @@ export const ACCOUNT_CONTROL_OPS: Record<string, ControlOp> = {
       const userId = uin(p.user_id);
       if (ctx.world.friends.has(userId)) throw new BridgeError('rejected', `${userId} is already a friend`);
       other(ctx, userId, p.nickname === undefined ? undefined : text(p.nickname, 'nickname', '', 64));
-      for (const [flag, r] of ctx.world.requests) if (r.request_type === 'friend' && r.user_id === userId) ctx.world.requests.delete(flag);
-      const doubt = accountState(ctx.world).doubt;
-      for (const [flag, r] of doubt) if (r.user_id === userId) doubt.delete(flag);
       addFriend(ctx, userId);
       return { user_id: userId };
     },

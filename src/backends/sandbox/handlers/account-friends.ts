@@ -2,7 +2,7 @@
 import { BridgeError } from '../../../errors';
 import type { Handler, SandboxContext } from '../context';
 import type { FriendEntry, World } from '../world';
-import { accountState, friendOf, type DoubtRequest } from './account-state';
+import { accountState, forgetDoubtOf, friendOf, type DoubtRequest } from './account-state';
 
 export function friendToOneBot(world: World, f: FriendEntry) {
   const p = world.people.get(f.user_id);
@@ -14,6 +14,9 @@ export function friendToOneBot(world: World, f: FriendEntry) {
 
 /** Make `userId` a friend and tell the bot (notice friend_add). */
 export function addFriend(ctx: SandboxContext, userId: number, remark = '', categoryId = 0): void {
+  // A friend has no request left pending, ordinary or doubtful.
+  for (const [flag, r] of ctx.world.requests) if (r.request_type === 'friend' && r.user_id === userId) ctx.world.requests.delete(flag);
+  forgetDoubtOf(ctx.world, userId);
   ctx.world.friends.set(userId, { user_id: userId, remark, category_id: categoryId });
   ctx.world.blocked.delete(userId);
   ctx.world.unidirectional = ctx.world.unidirectional.filter((u) => u.user_id !== userId);

@@ -32,6 +32,12 @@ export interface AccountState {
 
 const states = new WeakMap<World, AccountState>();
 
+/** Forget a person's doubtful friend request (a person has one at a time; a friend has none). */
+export function forgetDoubtOf(world: World, userId: number): void {
+  const doubt = accountState(world).doubt;
+  for (const [flag, r] of doubt) if (r.user_id === userId) doubt.delete(flag);
+}
+
 export function accountState(world: World): AccountState {
   let s = states.get(world);
   if (!s) {
